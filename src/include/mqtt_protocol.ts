@@ -1,0 +1,123 @@
+/**
+ * Constants of include/mqtt_protocol.h: packet types, reason codes, property ids.
+ * @module
+ */
+
+export const PROTOCOL_NAME = "MQTT";
+export const CMD_CONNECT = 0x10;
+export const CMD_CONNACK = 0x20;
+export const CMD_PUBLISH = 0x30;
+export const CMD_PUBACK = 0x40;
+export const CMD_PUBREC = 0x50;
+export const CMD_PUBREL = 0x60;
+export const CMD_PUBCOMP = 0x70;
+export const CMD_SUBSCRIBE = 0x80;
+export const CMD_SUBACK = 0x90;
+export const CMD_UNSUBSCRIBE = 0xA0;
+export const CMD_UNSUBACK = 0xB0;
+export const CMD_PINGREQ = 0xC0;
+export const CMD_PINGRESP = 0xD0;
+export const CMD_DISCONNECT = 0xE0;
+export const CMD_AUTH = 0xF0;
+export const CMD_WILL = 0x100;
+export const MQTT_MAX_PAYLOAD = 268435455;
+
+/** enum mqtt311_connack_codes */
+export const CONNACK_ACCEPTED = 0;
+export const CONNACK_REFUSED_PROTOCOL_VERSION = 1;
+export const CONNACK_REFUSED_IDENTIFIER_REJECTED = 2;
+export const CONNACK_REFUSED_SERVER_UNAVAILABLE = 3;
+export const CONNACK_REFUSED_BAD_USERNAME_PASSWORD = 4;
+export const CONNACK_REFUSED_NOT_AUTHORIZED = 5;
+
+/** enum mqtt5_return_codes */
+export const MQTT_RC_SUCCESS = 0;
+export const MQTT_RC_NORMAL_DISCONNECTION = 0;
+export const MQTT_RC_GRANTED_QOS0 = 0;
+export const MQTT_RC_GRANTED_QOS1 = 1;
+export const MQTT_RC_GRANTED_QOS2 = 2;
+export const MQTT_RC_DISCONNECT_WITH_WILL_MSG = 4;
+export const MQTT_RC_NO_MATCHING_SUBSCRIBERS = 16;
+export const MQTT_RC_NO_SUBSCRIPTION_EXISTED = 17;
+export const MQTT_RC_CONTINUE_AUTHENTICATION = 24;
+export const MQTT_RC_REAUTHENTICATE = 25;
+export const MQTT_RC_UNSPECIFIED = 128;
+export const MQTT_RC_MALFORMED_PACKET = 129;
+export const MQTT_RC_PROTOCOL_ERROR = 130;
+export const MQTT_RC_IMPLEMENTATION_SPECIFIC = 131;
+export const MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION = 132;
+export const MQTT_RC_CLIENTID_NOT_VALID = 133;
+export const MQTT_RC_BAD_USERNAME_OR_PASSWORD = 134;
+export const MQTT_RC_NOT_AUTHORIZED = 135;
+export const MQTT_RC_SERVER_UNAVAILABLE = 136;
+export const MQTT_RC_SERVER_BUSY = 137;
+export const MQTT_RC_BANNED = 138;
+export const MQTT_RC_SERVER_SHUTTING_DOWN = 139;
+export const MQTT_RC_BAD_AUTHENTICATION_METHOD = 140;
+export const MQTT_RC_KEEP_ALIVE_TIMEOUT = 141;
+export const MQTT_RC_SESSION_TAKEN_OVER = 142;
+export const MQTT_RC_TOPIC_FILTER_INVALID = 143;
+export const MQTT_RC_TOPIC_NAME_INVALID = 144;
+export const MQTT_RC_PACKET_ID_IN_USE = 145;
+export const MQTT_RC_PACKET_ID_NOT_FOUND = 146;
+export const MQTT_RC_RECEIVE_MAXIMUM_EXCEEDED = 147;
+export const MQTT_RC_TOPIC_ALIAS_INVALID = 148;
+export const MQTT_RC_PACKET_TOO_LARGE = 149;
+export const MQTT_RC_MESSAGE_RATE_TOO_HIGH = 150;
+export const MQTT_RC_QUOTA_EXCEEDED = 151;
+export const MQTT_RC_ADMINISTRATIVE_ACTION = 152;
+export const MQTT_RC_PAYLOAD_FORMAT_INVALID = 153;
+export const MQTT_RC_RETAIN_NOT_SUPPORTED = 154;
+export const MQTT_RC_QOS_NOT_SUPPORTED = 155;
+export const MQTT_RC_USE_ANOTHER_SERVER = 156;
+export const MQTT_RC_SERVER_MOVED = 157;
+export const MQTT_RC_SHARED_SUBS_NOT_SUPPORTED = 158;
+export const MQTT_RC_CONNECTION_RATE_EXCEEDED = 159;
+export const MQTT_RC_MAXIMUM_CONNECT_TIME = 160;
+export const MQTT_RC_SUBSCRIPTION_IDS_NOT_SUPPORTED = 161;
+export const MQTT_RC_WILDCARD_SUBS_NOT_SUPPORTED = 162;
+
+/** enum mqtt5_property */
+export const MQTT_PROP_PAYLOAD_FORMAT_INDICATOR = 1;
+export const MQTT_PROP_MESSAGE_EXPIRY_INTERVAL = 2;
+export const MQTT_PROP_CONTENT_TYPE = 3;
+export const MQTT_PROP_RESPONSE_TOPIC = 8;
+export const MQTT_PROP_CORRELATION_DATA = 9;
+export const MQTT_PROP_SUBSCRIPTION_IDENTIFIER = 11;
+export const MQTT_PROP_SESSION_EXPIRY_INTERVAL = 17;
+export const MQTT_PROP_ASSIGNED_CLIENT_IDENTIFIER = 18;
+export const MQTT_PROP_SERVER_KEEP_ALIVE = 19;
+export const MQTT_PROP_AUTHENTICATION_METHOD = 21;
+export const MQTT_PROP_AUTHENTICATION_DATA = 22;
+export const MQTT_PROP_REQUEST_PROBLEM_INFORMATION = 23;
+export const MQTT_PROP_WILL_DELAY_INTERVAL = 24;
+export const MQTT_PROP_REQUEST_RESPONSE_INFORMATION = 25;
+export const MQTT_PROP_RESPONSE_INFORMATION = 26;
+export const MQTT_PROP_SERVER_REFERENCE = 28;
+export const MQTT_PROP_REASON_STRING = 31;
+export const MQTT_PROP_RECEIVE_MAXIMUM = 33;
+export const MQTT_PROP_TOPIC_ALIAS_MAXIMUM = 34;
+export const MQTT_PROP_TOPIC_ALIAS = 35;
+export const MQTT_PROP_MAXIMUM_QOS = 36;
+export const MQTT_PROP_RETAIN_AVAILABLE = 37;
+export const MQTT_PROP_USER_PROPERTY = 38;
+export const MQTT_PROP_MAXIMUM_PACKET_SIZE = 39;
+export const MQTT_PROP_WILDCARD_SUB_AVAILABLE = 40;
+export const MQTT_PROP_SUBSCRIPTION_ID_AVAILABLE = 41;
+export const MQTT_PROP_SHARED_SUB_AVAILABLE = 42;
+
+/** enum mqtt5_property_type */
+export const MQTT_PROP_TYPE_BYTE = 1;
+export const MQTT_PROP_TYPE_INT16 = 2;
+export const MQTT_PROP_TYPE_INT32 = 3;
+export const MQTT_PROP_TYPE_VARINT = 4;
+export const MQTT_PROP_TYPE_BINARY = 5;
+export const MQTT_PROP_TYPE_STRING = 6;
+export const MQTT_PROP_TYPE_STRING_PAIR = 7;
+
+/** enum mqtt5_sub_options */
+export const MQTT_SUB_OPT_NO_LOCAL = 0x04;
+export const MQTT_SUB_OPT_RETAIN_AS_PUBLISHED = 0x08;
+export const MQTT_SUB_OPT_SEND_RETAIN_ALWAYS = 0x00;
+export const MQTT_SUB_OPT_SEND_RETAIN_NEW = 0x10;
+export const MQTT_SUB_OPT_SEND_RETAIN_NEVER = 0x20;
