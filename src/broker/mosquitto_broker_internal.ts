@@ -369,6 +369,8 @@ export interface mosquitto_db {
   contexts_by_id: Map<string, mosquitto>;
   contexts_by_sock: Set<mosquitto>;
   contexts_for_free: mosquitto[];
+  /** contexts waiting to be freed at the end of this loop iteration (C: a list via for_free_next) */
+  ll_for_free: mosquitto[];
   bridges: mosquitto[];
   msg_store: mosquitto_msg_store | null;
   msg_store_load: Map<dbid_t, mosquitto_msg_store_load>;
@@ -399,6 +401,7 @@ function db__new(): mosquitto_db {
     contexts_by_id: new Map(),
     contexts_by_sock: new Set(),
     contexts_for_free: [],
+    ll_for_free: [],
     bridges: [],
     msg_store: null,
     msg_store_load: new Map(),

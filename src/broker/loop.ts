@@ -1,0 +1,158 @@
+/**
+ * The broker's main loop of src/loop.c and the disconnect bookkeeping every error path ends in.
+ *
+ * In C the loop blocks in epoll/poll, handles ready sockets, then runs its periodic duties. Under
+ * Node, socket events are delivered by libuv as they happen (see mux.ts) and the periodic duties
+ * run from a timer at the cadence the C loop's poll timeout gives them.
+ * @module
+ */
+import {
+  MOSQ_ERR_ADMINISTRATIVE_ACTION,
+  MOSQ_ERR_AUTH,
+  MOSQ_ERR_CONN_LOST,
+  MOSQ_ERR_ERRNO,
+  MOSQ_ERR_KEEPALIVE,
+  MOSQ_ERR_MALFORMED_PACKET,
+  MOSQ_ERR_NOMEM,
+  MOSQ_ERR_NOT_SUPPORTED,
+  MOSQ_ERR_OVERSIZE_PACKET,
+  MOSQ_ERR_PAYLOAD_SIZE,
+  MOSQ_ERR_PROTOCOL,
+  MOSQ_ERR_SUCCESS,
+  MOSQ_LOG_INFO,
+  MOSQ_LOG_NOTICE,
+} from '../include/mosquitto.js';
+import { mosq_cs_disconnect_with_will, mosq_cs_disconnected, mosq_cs_disconnecting } from '../lib/mosquitto_internal.js';
+import type { mosquitto } from '../lib/mosquitto_internal.js';
+import { mosquitto_strerror } from '../lib/strings_mosq.js';
+import { mosquitto_time } from '../lib/time_mosq.js';
+import { config__read } from './conf.js';
+import { context__disconnect, context__free_disused } from './context.js';
+import { keepalive__check } from './keepalive.js';
+import { log__close, log__init, log__printf } from './logging.js';
+import { db } from './mosquitto_broker_internal.js';
+import type { mosquitto__listener_sock } from './mosquitto_broker_internal.js';
+import { listeners__reload_all_certificates } from './mosquitto.js';
+import { mux__cleanup, mux__delete, mux__init } from './mux.js';
+import { mosquitto_security_apply, mosquitto_security_cleanup, mosquitto_security_init } from './security.js';
+import { session_expiry__check } from './session_expiry.js';
+import { flags } from './signals.js';
+import { sub__tree_print } from './subs.js';
+import { sys_tree__update } from './sys_tree.js';
+import { will_delay__check } from './will_delay.js';
+
+/** How often the periodic duties run; the C loop's poll timeout gives the same cadence. */
+const LOOP_INTERVAL_MS = 100;
+
+/**
+ * Refreshes the broker's two clocks.
+ * @tsonly C does this once per loop pass; Node handlers run between passes and need it too
+ */
+export function loop__update_time(): void {
+  db.now_s = mosquitto_time();
+  db.now_real_s = Math.floor(Date.now() / 1000);
+}
+
+/**
+ * Runs the broker until a signal asks it to stop: socket events arrive through the mux, and a
+ * timer performs the periodic duties of the C loop body (freeing contexts, `$SYS` updates,
+ * keepalive, session expiry, delayed wills, config reload).
+ * @adapted a libuv timer replaces the blocking `while(run)` loop; resolves when `run` is cleared
+ */
+export function mosquitto_main_loop(listensock: mosquitto__listener_sock[]): Promise<number> {
+  const start_time = mosquitto_time();
+  loop__update_time();
+
+  const rc = mux__init(listensock);
+  if (rc) return Promise.resolve(rc);
+
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (!flags.run) {
+        clearInterval(timer);
+        mux__cleanup(listensock);
+        resolve(MOSQ_ERR_SUCCESS);
+        return;
+      }
+      loop__update_time();
+      context__free_disused();
+      if (db.config!.sys_interval > 0) {
+        sys_tree__update(db.config!.sys_interval, start_time);
+      }
+      keepalive__check();
+      session_expiry__check();
+      will_delay__check();
+
+      if (flags.flag_reload) {
+        log__printf(null, MOSQ_LOG_INFO, 'Reloading config.');
+        config__read(db.config!, true);
+        listeners__reload_all_certificates();
+        mosquitto_security_cleanup(true);
+        mosquitto_security_init(true);
+        mosquitto_security_apply();
+        log__close(db.config!);
+        log__init(db.config!);
+        flags.flag_reload = false;
+      }
+      if (flags.flag_tree_print) {
+        sub__tree_print(db.subs, 0);
+        flags.flag_tree_print = false;
+      }
+    }, LOOP_INTERVAL_MS);
+  });
+}
+
+/** The notice logged when a client goes away for `reason`, or null when nothing is logged. */
+function disconnect_reason_text(id: string, reason: number): string | null {
+  switch (reason) {
+    case MOSQ_ERR_SUCCESS:
+      return null;
+    case MOSQ_ERR_MALFORMED_PACKET:
+      return `Client ${id} disconnected due to malformed packet.`;
+    case MOSQ_ERR_PROTOCOL:
+      return `Client ${id} disconnected due to protocol error.`;
+    case MOSQ_ERR_CONN_LOST:
+      return `Client ${id} closed its connection.`;
+    case MOSQ_ERR_AUTH:
+      return `Client ${id} disconnected, not authorised.`;
+    case MOSQ_ERR_KEEPALIVE:
+      return `Client ${id} has exceeded timeout, disconnecting.`;
+    case MOSQ_ERR_OVERSIZE_PACKET:
+      return `Client ${id} disconnected due to oversize packet.`;
+    case MOSQ_ERR_PAYLOAD_SIZE:
+      return `Client ${id} disconnected due to oversize payload.`;
+    case MOSQ_ERR_NOMEM:
+      return `Client ${id} disconnected due to out of memory.`;
+    case MOSQ_ERR_NOT_SUPPORTED:
+      return `Client ${id} disconnected due to QoS too high or retain not supported.`;
+    case MOSQ_ERR_ADMINISTRATIVE_ACTION:
+      return `Client ${id} been disconnected by administrative action.`;
+    case MOSQ_ERR_ERRNO:
+      return `Client ${id} disconnected: Connection reset by peer.`;
+    default:
+      return `Bad socket read/write on client ${id}: ${mosquitto_strerror(reason)}`;
+  }
+}
+
+/**
+ * Ends a client's connection for `reason`: logs why (when connection_messages is on), stops
+ * watching the socket and hands the context to context__disconnect (will, session expiry).
+ */
+export function do_disconnect(context: mosquitto, reason: number): void {
+  if (context.state === mosq_cs_disconnected) {
+    return;
+  }
+  if (db.config!.connection_messages) {
+    const id = context.id ?? '<unknown>';
+    if (context.state !== mosq_cs_disconnecting && context.state !== mosq_cs_disconnect_with_will) {
+      const text = disconnect_reason_text(id, reason);
+      if (text) log__printf(null, MOSQ_LOG_NOTICE, text);
+    } else if (reason === MOSQ_ERR_ADMINISTRATIVE_ACTION) {
+      log__printf(null, MOSQ_LOG_NOTICE, `Client ${id} been disconnected by administrative action.`);
+    } else {
+      log__printf(null, MOSQ_LOG_NOTICE, `Client ${id} disconnected.`);
+    }
+  }
+  mux__delete(context);
+  context__disconnect(context);
+}

@@ -1,0 +1,104 @@
+/**
+ * The event multiplexer of src/mux.c (with the per-connection handling of src/mux_epoll.c).
+ *
+ * mosquitto asks epoll which sockets are ready and then reads or writes them. libuv does the
+ * polling for Node, so here "registering a socket" means attaching event listeners: a listening
+ * server's `connection` event is the listening socket becoming readable, a client's `data` event
+ * is EPOLLIN with the bytes already read, and `close`/`error` are EPOLLHUP/EPOLLERR.
+ * @module
+ */
+import type { Socket } from 'node:net';
+import { MOSQ_ERR_CONN_LOST, MOSQ_ERR_SUCCESS } from '../include/mosquitto.js';
+import type { mosquitto } from '../lib/mosquitto_internal.js';
+import { net__read_available } from '../lib/net_mosq.js';
+import { packet__read } from '../lib/packet_mosq.js';
+import { do_disconnect, loop__update_time } from './loop.js';
+import type { mosquitto__listener_sock } from './mosquitto_broker_internal.js';
+import { net__socket_accept } from './net.js';
+
+/**
+ * Starts accepting connections on every listening socket.
+ * @adapted a `connection` listener per server replaces registering the fd with epoll
+ */
+export function mux__init(listensock: mosquitto__listener_sock[]): number {
+  for (const ls of listensock) {
+    ls.sock.on('connection', (sock: Socket) => {
+      loop__update_time();
+      const context = net__socket_accept(ls, sock);
+      if (context) {
+        mux__add_in(context);
+      }
+    });
+  }
+  return MOSQ_ERR_SUCCESS;
+}
+
+/**
+ * Starts watching a client's socket for incoming data and for it closing.
+ * @adapted event listeners replace EPOLLIN registration; writes never wait for EPOLLOUT in Node
+ */
+export function mux__add_in(context: mosquitto): number {
+  const sock = context.sock!;
+  sock.on('data', (chunk: Buffer) => {
+    if (context.sock !== sock) return;
+    loop__update_time();
+    loop_handle_reads_writes(context, chunk);
+  });
+  sock.on('close', () => {
+    if (context.sock !== sock) return;
+    loop__update_time();
+    do_disconnect(context, MOSQ_ERR_CONN_LOST);
+  });
+  sock.on('error', () => {
+    /* `close` follows every error and does the disconnecting. */
+  });
+  return MOSQ_ERR_SUCCESS;
+}
+
+/**
+ * Stops watching a client's socket.
+ * @adapted removing listeners replaces EPOLL_CTL_DEL
+ */
+export function mux__delete(context: mosquitto): number {
+  const sock = context.sock;
+  if (sock) {
+    sock.removeAllListeners('data');
+    sock.on('error', () => { /* the context is gone; late errors are not its concern */ });
+  }
+  return MOSQ_ERR_SUCCESS;
+}
+
+/**
+ * Stops accepting connections.
+ * @adapted closes the servers; C closes the epoll fd and main closes the sockets
+ */
+export function mux__cleanup(listensock: mosquitto__listener_sock[]): number {
+  for (const ls of listensock) {
+    ls.sock.removeAllListeners('connection');
+  }
+  return MOSQ_ERR_SUCCESS;
+}
+
+/**
+ * Reads every complete packet out of a chunk that arrived for this client, disconnecting it on
+ * the first error.
+ * @c src/mux_epoll.c loop_handle_reads_writes
+ * @adapted Node pushes the chunk in; packet__read is run until the chunk is used up, as epoll's
+ *   level triggering would call it again while bytes remain
+ */
+function loop_handle_reads_writes(context: mosquitto, chunk: Buffer): void {
+  if (!context.sock) {
+    return;
+  }
+  context.in_chunk = chunk;
+  context.in_chunk_pos = 0;
+  do {
+    const rc = packet__read(context);
+    if (rc) {
+      context.in_chunk = null;
+      do_disconnect(context, rc);
+      return;
+    }
+  } while (context.sock && net__read_available(context) > 0);
+  context.in_chunk = null;
+}

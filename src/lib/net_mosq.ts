@@ -1,0 +1,79 @@
+/**
+ * Socket reads, writes and closing of lib/net_mosq.c, for the broker's side of a connection.
+ *
+ * Node delivers incoming bytes as chunks in `data` events instead of letting the broker call
+ * read(2). The mux stores the chunk on the context (`in_chunk`) and runs packet__read, which pulls
+ * bytes from it through net__read; an exhausted chunk is this port's EAGAIN.
+ * @module
+ */
+import type { Socket } from 'node:net';
+import { db } from '../broker/mosquitto_broker_internal.js';
+import type { mosquitto } from './mosquitto_internal.js';
+
+/**
+ * Closes a client's socket and forgets it; bytes already queued are still flushed to the peer,
+ * as close(2) does after a successful write(2).
+ * @adapted Node's end() flushes then sends FIN; destroy() follows once the flush is done
+ */
+export function net__socket_close(mosq: mosquitto): number {
+  const sock = mosq.sock;
+  if (sock) {
+    db.contexts_by_sock.delete(mosq);
+    mosq.sock = null;
+    mosq.in_chunk = null;
+    sock.end(() => sock.destroy());
+  }
+  if (mosq.listener) {
+    mosq.listener.client_count--;
+  }
+  return 0;
+}
+
+/**
+ * Returns the next byte of the chunk being read, or -1 when it is used up (EAGAIN).
+ * @adapted reads from the last `data` chunk instead of calling read(2) for one byte
+ */
+export function net__read(mosq: mosquitto): number {
+  const chunk = mosq.in_chunk;
+  if (!chunk || mosq.in_chunk_pos >= chunk.length) return -1;
+  return chunk[mosq.in_chunk_pos++];
+}
+
+/**
+ * How many bytes of the current chunk are still unread.
+ * @tsonly Node hands over whole chunks; packet__read asks how much is there before taking it
+ */
+export function net__read_available(mosq: mosquitto): number {
+  const chunk = mosq.in_chunk;
+  return chunk ? chunk.length - mosq.in_chunk_pos : 0;
+}
+
+/**
+ * Takes `count` unread bytes of the current chunk as a view, without copying.
+ * @tsonly the zero-copy counterpart of read(2) into a buffer; the caller checked the count
+ */
+export function net__read_view(mosq: mosquitto, count: number): Buffer {
+  const start = mosq.in_chunk_pos;
+  mosq.in_chunk_pos += count;
+  return mosq.in_chunk!.subarray(start, start + count);
+}
+
+function uncork(sock: Socket): void {
+  sock.uncork();
+}
+
+/**
+ * Writes bytes to the client's socket and returns how many were taken (all of them: Node
+ * buffers the rest), or -1 when the socket is gone.
+ * @adapted packets written in the same tick are corked together and leave in one send
+ */
+export function net__write(mosq: mosquitto, buf: Buffer, pos: number, count: number): number {
+  const sock = mosq.sock;
+  if (!sock || sock.destroyed) return -1;
+  if (!sock.writableCorked) {
+    sock.cork();
+    process.nextTick(uncork, sock);
+  }
+  sock.write(pos === 0 && count === buf.length ? buf : buf.subarray(pos, pos + count));
+  return count;
+}
