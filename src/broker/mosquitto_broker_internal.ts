@@ -24,6 +24,9 @@ export const MQTT3_LOG_TOPIC = 0x10;
 export const MQTT3_LOG_DLT = 0x20;
 export const MQTT3_LOG_ALL = 0xff;
 
+/** The broker's version string (C: VERSION from config.mk). */
+export const VERSION = '2.0.11';
+
 export const CMD_PORT_LIMIT = 10;
 export const TOPIC_HIERARCHY_LIMIT = 200;
 
@@ -39,6 +42,10 @@ export type mosquitto_msg_origin = typeof mosq_mo_client | typeof mosq_mo_broker
 export const mp_mqtt = 0;
 export const mp_mqttsn = 1;
 export const mp_websockets = 2;
+
+/** enum mosquitto__keyform (lib/mosquitto_internal.h): how a listener's TLS key is loaded. */
+export const mosq_k_pem = 0;
+export const mosq_k_engine = 1;
 
 /** enum mosquitto_pwhash_type */
 export const pw_sha512 = 6;
@@ -106,6 +113,7 @@ export interface mosquitto__listener {
   use_identity_as_username: boolean;
   use_subject_as_username: boolean;
   require_certificate: boolean;
+  tls_keyform: number;
   http_dir: string | null;
   security_options: mosquitto__security_options;
   unix_socket_path: string | null;
