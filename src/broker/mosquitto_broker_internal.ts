@@ -7,6 +7,8 @@
  */
 import type { Server } from 'node:net';
 import type { mosquitto_property } from '../lib/property_mosq.js';
+import type { mosq_out, mosquitto_acl_msg } from '../include/mosquitto_plugin.js';
+import type { MOSQ_FUNC_generic_callback } from '../include/mosquitto_broker.js';
 import type {
   mosquitto,
   mosquitto__protocol,
@@ -57,11 +59,108 @@ export interface mosquitto_opt {
   value: string;
 }
 
+/* Plugin entry points. A plugin is an ES module exporting functions under the C symbol names;
+ * `void **` and `uint16_t *` out-parameters become mosq_out holders. */
+export type FUNC_plugin_init_v5 = (identifier: mosquitto_plugin_id_t, userdata: mosq_out<unknown>, options: mosquitto_opt[], option_count: number) => number;
+export type FUNC_plugin_cleanup_v5 = (userdata: unknown, options: mosquitto_opt[], option_count: number) => number;
+
+export type FUNC_auth_plugin_init_v4 = (user_data: mosq_out<unknown>, opts: mosquitto_opt[], opt_count: number) => number;
+export type FUNC_auth_plugin_cleanup_v4 = (user_data: unknown, opts: mosquitto_opt[], opt_count: number) => number;
+export type FUNC_auth_plugin_security_init_v4 = (user_data: unknown, opts: mosquitto_opt[], opt_count: number, reload: boolean) => number;
+export type FUNC_auth_plugin_security_cleanup_v4 = (user_data: unknown, opts: mosquitto_opt[], opt_count: number, reload: boolean) => number;
+export type FUNC_auth_plugin_acl_check_v4 = (user_data: unknown, access: number, client: mosquitto, msg: mosquitto_acl_msg) => number;
+export type FUNC_auth_plugin_unpwd_check_v4 = (user_data: unknown, client: mosquitto, username: string | null, password: string | null) => number;
+export type FUNC_auth_plugin_psk_key_get_v4 = (user_data: unknown, client: mosquitto, hint: string, identity: string, key: mosq_out<string>, max_key_len: number) => number;
+export type FUNC_auth_plugin_auth_start_v4 = (user_data: unknown, client: mosquitto, method: string, reauth: boolean, data_in: Buffer | null, data_in_len: number, data_out: mosq_out<Buffer | null>, data_out_len: mosq_out<number>) => number;
+export type FUNC_auth_plugin_auth_continue_v4 = (user_data: unknown, client: mosquitto, method: string, data_in: Buffer | null, data_in_len: number, data_out: mosq_out<Buffer | null>, data_out_len: mosq_out<number>) => number;
+
+export type FUNC_auth_plugin_init_v3 = FUNC_auth_plugin_init_v4;
+export type FUNC_auth_plugin_cleanup_v3 = FUNC_auth_plugin_cleanup_v4;
+export type FUNC_auth_plugin_security_init_v3 = FUNC_auth_plugin_security_init_v4;
+export type FUNC_auth_plugin_security_cleanup_v3 = FUNC_auth_plugin_security_cleanup_v4;
+export type FUNC_auth_plugin_acl_check_v3 = FUNC_auth_plugin_acl_check_v4;
+export type FUNC_auth_plugin_unpwd_check_v3 = FUNC_auth_plugin_unpwd_check_v4;
+export type FUNC_auth_plugin_psk_key_get_v3 = FUNC_auth_plugin_psk_key_get_v4;
+
+export type FUNC_auth_plugin_init_v2 = FUNC_auth_plugin_init_v4;
+export type FUNC_auth_plugin_cleanup_v2 = FUNC_auth_plugin_cleanup_v4;
+export type FUNC_auth_plugin_security_init_v2 = FUNC_auth_plugin_security_init_v4;
+export type FUNC_auth_plugin_security_cleanup_v2 = FUNC_auth_plugin_security_cleanup_v4;
+export type FUNC_auth_plugin_acl_check_v2 = (user_data: unknown, clientid: string | null, username: string | null, topic: string, access: number) => number;
+export type FUNC_auth_plugin_unpwd_check_v2 = (user_data: unknown, username: string | null, password: string | null) => number;
+export type FUNC_auth_plugin_psk_key_get_v2 = (user_data: unknown, hint: string, identity: string, key: mosq_out<string>, max_key_len: number) => number;
+
+/** struct mosquitto__auth_plugin: a loaded plugin, its version and the entry points it exports. */
+export interface mosquitto__auth_plugin {
+  /** the loaded module's exports (C: the dlopen handle) */
+  lib: Record<string, unknown> | null;
+  user_data: unknown;
+  identifier: mosquitto_plugin_id_t | null;
+
+  plugin_init_v5: FUNC_plugin_init_v5 | null;
+  plugin_cleanup_v5: FUNC_plugin_cleanup_v5 | null;
+
+  plugin_init_v4: FUNC_auth_plugin_init_v4 | null;
+  plugin_cleanup_v4: FUNC_auth_plugin_cleanup_v4 | null;
+  security_init_v4: FUNC_auth_plugin_security_init_v4 | null;
+  security_cleanup_v4: FUNC_auth_plugin_security_cleanup_v4 | null;
+  acl_check_v4: FUNC_auth_plugin_acl_check_v4 | null;
+  unpwd_check_v4: FUNC_auth_plugin_unpwd_check_v4 | null;
+  psk_key_get_v4: FUNC_auth_plugin_psk_key_get_v4 | null;
+  auth_start_v4: FUNC_auth_plugin_auth_start_v4 | null;
+  auth_continue_v4: FUNC_auth_plugin_auth_continue_v4 | null;
+
+  plugin_init_v3: FUNC_auth_plugin_init_v3 | null;
+  plugin_cleanup_v3: FUNC_auth_plugin_cleanup_v3 | null;
+  security_init_v3: FUNC_auth_plugin_security_init_v3 | null;
+  security_cleanup_v3: FUNC_auth_plugin_security_cleanup_v3 | null;
+  acl_check_v3: FUNC_auth_plugin_acl_check_v3 | null;
+  unpwd_check_v3: FUNC_auth_plugin_unpwd_check_v3 | null;
+  psk_key_get_v3: FUNC_auth_plugin_psk_key_get_v3 | null;
+
+  plugin_init_v2: FUNC_auth_plugin_init_v2 | null;
+  plugin_cleanup_v2: FUNC_auth_plugin_cleanup_v2 | null;
+  security_init_v2: FUNC_auth_plugin_security_init_v2 | null;
+  security_cleanup_v2: FUNC_auth_plugin_security_cleanup_v2 | null;
+  acl_check_v2: FUNC_auth_plugin_acl_check_v2 | null;
+  unpwd_check_v2: FUNC_auth_plugin_unpwd_check_v2 | null;
+  psk_key_get_v2: FUNC_auth_plugin_psk_key_get_v2 | null;
+  /** 0 until loaded */
+  version: number;
+}
+
 /** struct mosquitto__auth_plugin_config: one `plugin`/`auth_plugin` line and its options. */
 export interface mosquitto__auth_plugin_config {
   path: string;
   options: mosquitto_opt[];
+  option_count: number;
   deny_special_chars: boolean;
+  /** filled in by security__module_init_single (C: zeroed with the config) */
+  plugin: mosquitto__auth_plugin;
+}
+
+/** struct mosquitto__callback: one registered event callback (a node of a utlist list). */
+export interface mosquitto__callback {
+  next: mosquitto__callback | null;
+  prev: mosquitto__callback | null;
+  cb: MOSQ_FUNC_generic_callback;
+  userdata: unknown;
+  /** e.g. the topic of a control event */
+  data: string | null;
+}
+
+/** struct plugin__callbacks: the callback list of each plugin event. */
+export interface plugin__callbacks {
+  tick: mosquitto__callback | null;
+  acl_check: mosquitto__callback | null;
+  basic_auth: mosquitto__callback | null;
+  control: mosquitto__callback | null;
+  disconnect: mosquitto__callback | null;
+  ext_auth_continue: mosquitto__callback | null;
+  ext_auth_start: mosquitto__callback | null;
+  message: mosquitto__callback | null;
+  psk_key: mosquitto__callback | null;
+  reload: mosquitto__callback | null;
 }
 
 /** struct mosquitto__security_options: global or per-listener authentication settings. */
@@ -79,6 +178,14 @@ export interface mosquitto__security_options {
   allow_zero_length_clientid: boolean;
   auto_id_prefix: string | null;
   auto_id_prefix_len: number;
+  plugin_callbacks: plugin__callbacks;
+  /** the identity the built-in password/ACL checks register their callbacks under */
+  pid: mosquitto_plugin_id_t | null;
+}
+
+/** struct mosquitto_plugin_id_t: who registers a plugin callback (null listener: global options). */
+export interface mosquitto_plugin_id_t {
+  listener: mosquitto__listener | null;
 }
 
 /** struct mosquitto__listener: one `listener` block of the config. */
