@@ -317,10 +317,10 @@ function will__read(context: mosquitto, client_id: string | null, will_qos: numb
   }
   const topic = packet__read_string(context.in_packet);
   if (topic.rc) return fail(topic.rc);
-  if (!topic.len) {
+  if (!topic.length) {
     return fail(MOSQ_ERR_PROTOCOL);
   }
-  will_struct.msg.topic = topic.value;
+  will_struct.msg.topic = topic.str;
 
   if (context.listener!.mount_point) {
     will_struct.msg.topic = context.listener!.mount_point + will_struct.msg.topic;
@@ -346,7 +346,7 @@ function will__read(context: mosquitto, client_id: string | null, will_qos: numb
     const payload = packet__read_bytes(context.in_packet, will_struct.msg.payloadlen);
     rc = payload.rc;
     if (rc) return fail(rc);
-    will_struct.msg.payload = Buffer.from(payload.value);
+    will_struct.msg.payload = Buffer.from(payload.data);
   }
 
   will_struct.msg.qos = will_qos;
@@ -408,7 +408,7 @@ export function handle__connect(context: mosquitto): number {
   if (name_bytes.rc) {
     return error(MOSQ_ERR_PROTOCOL);
   }
-  const protocol_name = name_bytes.value.toString('latin1');
+  const protocol_name = name_bytes.data.toString('latin1');
   const version_byte = packet__read_byte(context.in_packet);
   if (version_byte.rc) {
     return error(MOSQ_ERR_PROTOCOL);
@@ -521,9 +521,9 @@ export function handle__connect(context: mosquitto): number {
   if (id.rc) {
     return error(MOSQ_ERR_PROTOCOL);
   }
-  client_id = id.value;
+  client_id = id.str;
 
-  if (id.len === 0) {
+  if (id.length === 0) {
     if (context.protocol === mosq_p_mqtt31) {
       send__connack(context, 0, CONNACK_REFUSED_IDENTIFIER_REJECTED, null);
       return error(MOSQ_ERR_PROTOCOL);
@@ -571,7 +571,7 @@ export function handle__connect(context: mosquitto): number {
         return error(MOSQ_ERR_PROTOCOL);
       }
     } else {
-      username = user.value;
+      username = user.str;
     }
   } else if (context.protocol === mosq_p_mqtt311 || context.protocol === mosq_p_mqtt31) {
     if (password_flag) {
@@ -590,7 +590,7 @@ export function handle__connect(context: mosquitto): number {
       }
       /* MQTT 3.1 tolerates a password flag with no password. */
     } else if (pass.rc === MOSQ_ERR_SUCCESS) {
-      password = Buffer.from(pass.value!);
+      password = pass.data ? Buffer.from(pass.data) : Buffer.alloc(0);
     }
   }
 

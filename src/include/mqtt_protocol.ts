@@ -3,7 +3,11 @@
  * @module
  */
 
+export const PROTOCOL_NAME_v31 = "MQIsdp";
+export const PROTOCOL_VERSION_v31 = 3;
 export const PROTOCOL_NAME = "MQTT";
+export const PROTOCOL_VERSION_v311 = 4;
+export const PROTOCOL_VERSION_v5 = 5;
 export const CMD_CONNECT = 0x10;
 export const CMD_CONNACK = 0x20;
 export const CMD_PUBLISH = 0x30;
