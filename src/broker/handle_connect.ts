@@ -590,7 +590,7 @@ export function handle__connect(context: mosquitto): number {
       }
       /* MQTT 3.1 tolerates a password flag with no password. */
     } else if (pass.rc === MOSQ_ERR_SUCCESS) {
-      password = pass.data ? Buffer.from(pass.data) : Buffer.alloc(0);
+      password = pass.data ? Buffer.from(pass.data) : null;
     }
   }
 
