@@ -9,7 +9,7 @@ import type {
   mosquitto__listener,
   mosquitto__security_options,
 } from '../../../src/broker/mosquitto_broker_internal.js';
-import { mosq_cs_active, mosq_p_mqtt311 } from '../../../src/lib/mosquitto_internal.js';
+import { mosq_cs_active, mosq_cs_disconnected, mosq_p_mqtt311 } from '../../../src/lib/mosquitto_internal.js';
 import type { mosquitto, mosquitto__packet, mosquitto_msg_data } from '../../../src/lib/mosquitto_internal.js';
 
 /** A stand-in for a connected socket: every write is kept in `written`. */
@@ -163,8 +163,8 @@ export interface context_options extends Partial<mosquitto> {
 
 /**
  * A client context as context__init and a successful CONNECT would leave it: active, MQTT 3.1.1,
- * in-flight windows of `db.config.max_inflight_messages`, and a fake socket unless `online` is
- * false. Call reset_db first.
+ * in-flight windows of `db.config.max_inflight_messages`, and a fake socket; with `online: false`
+ * a disconnected session with no socket. Call reset_db first.
  */
 export function make_context(id: string, options: context_options = {}): mosquitto & { fake: fake_socket | null } {
   const { online = true, ...overrides } = options;
@@ -180,7 +180,7 @@ export function make_context(id: string, options: context_options = {}): mosquit
     password: null,
     keepalive: 60,
     last_mid: 0,
-    state: mosq_cs_active,
+    state: online ? mosq_cs_active : mosq_cs_disconnected,
     last_msg_in: 0,
     next_msg_out: 0,
     ping_t: 0,
