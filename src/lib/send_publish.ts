@@ -18,7 +18,7 @@ import {
   packet__write_uint16,
   packet__write_varint,
 } from './packet_datatypes.js';
-import { property__get_length_all, property__write_all } from './property_mosq.js';
+import { property__get_length_all, property__new, property__write_all } from './property_mosq.js';
 import type { mosquitto_property } from './property_mosq.js';
 import { mosquitto_topic_matches_sub } from './util_topic.js';
 
@@ -94,12 +94,11 @@ export function send__real_publish(mosq: mosquitto, mid: number, topic: string |
     proplen += property__get_length_all(cmsg_props);
     proplen += property__get_length_all(store_props);
     if (expiry_interval > 0) {
-      expiry_prop = [{
-        identifier: MQTT_PROP_MESSAGE_EXPIRY_INTERVAL,
-        value: { i8: 0, i16: 0, i32: expiry_interval, varint: 0, bin: null, s: null },
-        name: null,
-        client_generated: false,
-      }];
+      const prop = property__new();
+      prop.value.i32 = expiry_interval;
+      prop.identifier = MQTT_PROP_MESSAGE_EXPIRY_INTERVAL;
+      prop.client_generated = false;
+      expiry_prop = [prop];
 
       proplen += property__get_length_all(expiry_prop);
     }
