@@ -6,7 +6,7 @@
  * Callers format the message themselves (TS template strings stand in for the C printf formats).
  * @module
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import {
   MOSQ_ERR_SUCCESS,
   MOSQ_LOG_DEBUG,
@@ -19,6 +19,7 @@ import {
   MOSQ_LOG_WARNING,
   MOSQ_LOG_WEBSOCKETS,
 } from '../include/mosquitto.js';
+import { mosquitto__fopen } from '../lib/misc_mosq.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
 import { db__messages_easy_queue } from './database.js';
 import {
@@ -151,8 +152,8 @@ function get_time(): Date {
 /**
  * Switches logging to the configured types and destinations and opens the log file; when the
  * file cannot be opened, falls back to errors only on stderr and says so.
- * @adapted the file is an fd written line by line (C: a line-buffered FILE*); syslog has no
- *   Node binding, so `log_dest syslog` writes nothing
+ * @adapted the file is kept as its fd and written line by line (C: a line-buffered FILE*);
+ *   syslog has no Node binding, so `log_dest syslog` writes nothing
  */
 export function log__init(config: mosquitto__config): number {
   const rc = 0;
@@ -161,11 +162,7 @@ export function log__init(config: mosquitto__config): number {
   log_destinations = config.log_dest;
 
   if (log_destinations & MQTT3_LOG_FILE) {
-    try {
-      config.log_fptr = openSync(config.log_file ?? '', 'a');
-    } catch {
-      config.log_fptr = null;
-    }
+    config.log_fptr = mosquitto__fopen(config.log_file ?? '', 'at', true)?.fd ?? null;
     if (config.log_fptr === null) {
       log_destinations = MQTT3_LOG_STDERR;
       log_priorities = MOSQ_LOG_ERR;
@@ -250,7 +247,7 @@ function log__vprintf(priority: number, msg: string): number {
     }
     /* MQTT3_LOG_SYSLOG: Node cannot reach syslog(3); nothing is written. */
     if (log_destinations & MQTT3_LOG_TOPIC && priority !== MOSQ_LOG_DEBUG && priority !== MOSQ_LOG_INTERNAL) {
-      db__messages_easy_queue(null, topic, 2, log_line.length, log_line, 0, 20, null);
+      db__messages_easy_queue(null, topic, 2, log_line.length, log_line, false, 20, null);
     }
   }
   return MOSQ_ERR_SUCCESS;
