@@ -26,7 +26,7 @@ import {
 import { mosq_cs_active, mosq_p_mqtt31, mosq_p_mqtt311, mosq_p_mqtt5 } from '../lib/mosquitto_internal.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
 import { packet__read_byte, packet__read_string, packet__read_uint16 } from '../lib/packet_datatypes.js';
-import { mosquitto_property_read_varint, property__read_all } from '../lib/property_mosq.js';
+import { mosquitto_property_free_all, mosquitto_property_read_varint, property__read_all } from '../lib/property_mosq.js';
 import { mosquitto_sub_topic_check } from '../lib/util_topic.js';
 import { db__message_write_inflight_out_latest, db__message_write_queued_out } from './database.js';
 import { log__printf } from './logging.js';
@@ -83,14 +83,19 @@ export function handle__subscribe(context: mosquitto): number {
       }
     }
 
-    const r_id = mosquitto_property_read_varint(r_props.properties, MQTT_PROP_SUBSCRIPTION_IDENTIFIER, false);
-    if (r_id.prop) {
-      subscription_identifier = r_id.value;
+    const properties = r_props.properties;
+
+    const found = mosquitto_property_read_varint(properties, MQTT_PROP_SUBSCRIPTION_IDENTIFIER, false);
+    if (found) {
+      subscription_identifier = found.value;
       /* An identifier of 0 is not allowed. */
       if (subscription_identifier === 0) {
+        mosquitto_property_free_all(properties);
         return MOSQ_ERR_MALFORMED_PACKET;
       }
     }
+
+    mosquitto_property_free_all(properties);
     /* User properties are ignored. */
   }
 

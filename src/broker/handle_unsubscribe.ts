@@ -17,7 +17,7 @@ import { CMD_UNSUBSCRIBE, MQTT_RC_NOT_AUTHORIZED } from '../include/mqtt_protoco
 import { mosq_cs_active, mosq_p_mqtt31, mosq_p_mqtt311, mosq_p_mqtt5 } from '../lib/mosquitto_internal.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
 import { packet__read_string, packet__read_uint16 } from '../lib/packet_datatypes.js';
-import { property__read_all } from '../lib/property_mosq.js';
+import { mosquitto_property_free_all, property__read_all } from '../lib/property_mosq.js';
 import { mosquitto_sub_topic_check } from '../lib/util_topic.js';
 import { log__printf } from './logging.js';
 import { db } from './mosquitto_broker_internal.js';
@@ -59,7 +59,8 @@ export function handle__unsubscribe(context: mosquitto): number {
   if (mid === 0) return MOSQ_ERR_MALFORMED_PACKET;
 
   if (context.protocol === mosq_p_mqtt5) {
-    rc = property__read_all(CMD_UNSUBSCRIBE, context.in_packet).rc;
+    const r_props = property__read_all(CMD_UNSUBSCRIBE, context.in_packet);
+    rc = r_props.rc;
     if (rc) {
       /* property__read_all reports a bad property as a protocol error; here it is a malformed packet. */
       if (rc === MOSQ_ERR_PROTOCOL) {
@@ -68,7 +69,8 @@ export function handle__unsubscribe(context: mosquitto): number {
         return rc;
       }
     }
-    /* The properties (user properties only) are not used. */
+    /* The properties (user properties only) are not used: drop them at once. */
+    mosquitto_property_free_all(r_props.properties);
   }
 
   if (context.protocol === mosq_p_mqtt311 || context.protocol === mosq_p_mqtt5) {
