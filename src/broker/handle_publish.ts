@@ -114,8 +114,8 @@ export function handle__publish(context: mosquitto): number {
       db__msg_store_free(msg);
       return MOSQ_ERR_MALFORMED_PACKET;
     }
-    msg.topic = topic_read.value;
-    const slen = topic_read.len;
+    msg.topic = topic_read.str;
+    const slen = topic_read.length;
     if (!slen && context.protocol !== mosq_p_mqtt5) {
       /* An empty topic is only allowed with a topic alias, which needs MQTT 5. */
       db__msg_store_free(msg);
@@ -232,7 +232,7 @@ export function handle__publish(context: mosquitto): number {
         db__msg_store_free(msg);
         return MOSQ_ERR_MALFORMED_PACKET;
       }
-      msg.payload = payload_read.value;
+      msg.payload = payload_read.data;
     }
 
     /* May this client publish here? */
