@@ -8,18 +8,20 @@ import { MOSQ_LOG_ERR } from '../include/mosquitto.js';
 import { log__printf } from './logging.js';
 
 /**
- * Upper-cases an ASCII letter, as the C library's toupper does in the "C" locale.
+ * Upper-cases an ASCII letter as glibc's toupper does in the "C" locale; a negative (signed)
+ * char comes back as its unsigned value, as glibc's table gives it.
  * @tsonly libc's toupper, which Node lacks for single bytes
  */
 function toupper(c: number): number {
-  return c >= 0x61 && c <= 0x7a ? c - 0x20 : c;
+  const u = c & 0xff;
+  return u >= 0x61 && u <= 0x7a ? u - 0x20 : u;
 }
 
 /**
  * Orders two file names case-insensitively first and, where they differ only in case, by
  * case; negative when `p1` sorts first.
- * @adapted compares the UTF-8 bytes as signed chars, as the C `char` comparison does, so that
- *   non-ASCII names sort where mosquitto puts them
+ * @adapted compares the UTF-8 bytes as C chars (signed, upper-cased through glibc's table), so
+ *   that non-ASCII names sort where mosquitto puts them: after the ASCII ones
  */
 function scmp_p(p1: string, p2: string): number {
   const s1 = Buffer.from(p1);
