@@ -166,7 +166,7 @@ export function log__init(config: mosquitto__config): number {
     if (config.log_fptr === null) {
       log_destinations = MQTT3_LOG_STDERR;
       log_priorities = MOSQ_LOG_ERR;
-      log__printf(null, MOSQ_LOG_ERR, `Error: Unable to open log file ${config.log_file}.`);
+      log__printf(null, MOSQ_LOG_ERR, `Error: Unable to open log file ${config.log_file} for writing.`);
     }
   }
   return rc;
