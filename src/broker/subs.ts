@@ -676,7 +676,8 @@ export function sub__clean_session(context: mosquitto): number {
  * @adapted `root` is the node whose children are printed (C: a hash head); printf becomes
  *   process.stdout.write, and a missing id prints as glibc prints a NULL string
  */
-export function sub__tree_print(root: mosquitto__subhier, level: number): void {
+export function sub__tree_print(root: mosquitto__subhier | null, level: number): void {
+  if (!root) return; /* C iterates an empty (NULL) hash */
   for (const branch of root.children.values()) {
     if (level > -1) {
       let line = ' '.repeat((level + 2) * 2);
