@@ -102,6 +102,8 @@ export function retain__store(topic: string, stored: mosquitto_msg_store, split_
  * skips it if the subscriber may not read it or (with check_retain_source) its publisher may
  * no longer write it. The QoS is the lower of message and subscription (or the subscription's
  * with upgrade_outgoing_qos); the subscription identifier goes along as a property.
+ * @adapted the stand-in for the publisher comes from context__init(null) where C zeroes a
+ *   struct on the stack; only its id, username and listener matter to the ACL check
  */
 function retain__process(branch: mosquitto__retainhier, context: mosquitto, sub_qos: number, subscription_identifier: number): number {
   let rc: number;

@@ -316,6 +316,7 @@ function sub__add_context(context: mosquitto | null, qos: number, identifier: nu
 /**
  * Removes a client's plain subscription at a node and clears the client's reference to it;
  * sets the reason to 0 (success). MOSQ_ERR_NO_SUBSCRIBERS if it was not subscribed there.
+ * @adapted `reason` is a holder for the C out-parameter
  */
 function sub__remove_normal(context: mosquitto, subhier: mosquitto__subhier, reason: sub__reason): number {
   let leaf = subhier.subs;
@@ -343,6 +344,7 @@ function sub__remove_normal(context: mosquitto, subhier: mosquitto__subhier, rea
  * Removes a client from a shared group at a node, clears the client's reference to the group,
  * and drops the group once empty; sets the reason to 0 (success).
  * MOSQ_ERR_NO_SUBSCRIBERS if there is no such group or the client is not in it.
+ * @adapted `reason` is a holder for the C out-parameter
  */
 function sub__remove_shared(context: mosquitto, subhier: mosquitto__subhier, reason: sub__reason, sharename: string): number {
   const shared = subhier.shared.get(sharename);
@@ -380,7 +382,8 @@ function sub__remove_shared(context: mosquitto, subhier: mosquitto__subhier, rea
 /**
  * Follows the filter's levels down the tree and removes the client's subscription at the end,
  * pruning nodes left with no children, subscribers or groups on the way back up.
- * @adapted C advances a pointer into the level array; here `idx` is the current level
+ * @adapted C advances a pointer into the level array; here `idx` is the current level, and
+ *   `reason` is a holder for the C out-parameter
  */
 function sub__remove_recurse(context: mosquitto, subhier: mosquitto__subhier, topics: string[], idx: number,
     reason: sub__reason, sharename: string | null): number {
