@@ -332,7 +332,10 @@ function add__acl(security_opts: mosquitto__security_options | null, user: strin
   return MOSQ_ERR_SUCCESS;
 }
 
-/** How many times `needle` occurs in `s`, counting non-overlapping matches from the left. */
+/**
+ * How many times `needle` occurs in `s`, counting non-overlapping matches from the left.
+ * @tsonly the C counts with a strstr() loop inside add__acl_pattern
+ */
 function count_occurrences(s: string, needle: string): number {
   let count = 0;
   let pos = s.indexOf(needle);
