@@ -83,7 +83,8 @@ import { do_disconnect } from './loop.js';
 import { db } from './mosquitto_broker_internal.js';
 import type { mosquitto_client_msg } from './mosquitto_broker_internal.js';
 import { property__process_connect, property__process_will } from './property_broker.js';
-import { acl__find_acls, mosquitto_acl_check, mosquitto_security_auth_start, mosquitto_unpwd_check } from './security.js';
+import { mosquitto_acl_check, mosquitto_security_auth_start, mosquitto_unpwd_check } from './security.js';
+import { acl__find_acls } from './security_default.js';
 import { send__auth } from './send_auth.js';
 import { send__connack } from './send_connack.js';
 import { session_expiry__remove } from './session_expiry.js';
@@ -259,20 +260,20 @@ export function connect__on_authorised(context: mosquitto, auth_data_out: Buffer
   let connack_props: mosquitto_property[] | null = null;
   if (context.protocol === mosq_p_mqtt5) {
     if (context.listener!.max_topic_alias > 0) {
-      connack_props = mosquitto_property_add_int16(connack_props, MQTT_PROP_TOPIC_ALIAS_MAXIMUM, context.listener!.max_topic_alias);
+      connack_props = mosquitto_property_add_int16(connack_props, MQTT_PROP_TOPIC_ALIAS_MAXIMUM, context.listener!.max_topic_alias).proplist;
     }
     if (db.config!.max_keepalive
         && (context.keepalive > db.config!.max_keepalive || context.keepalive === 0)) {
       context.keepalive = db.config!.max_keepalive;
-      connack_props = mosquitto_property_add_int16(connack_props, MQTT_PROP_SERVER_KEEP_ALIVE, context.keepalive);
+      connack_props = mosquitto_property_add_int16(connack_props, MQTT_PROP_SERVER_KEEP_ALIVE, context.keepalive).proplist;
     }
     if (context.assigned_id) {
-      connack_props = mosquitto_property_add_string(connack_props, MQTT_PROP_ASSIGNED_CLIENT_IDENTIFIER, context.id!);
+      connack_props = mosquitto_property_add_string(connack_props, MQTT_PROP_ASSIGNED_CLIENT_IDENTIFIER, context.id!).proplist;
     }
     if (context.auth_method) {
-      connack_props = mosquitto_property_add_string(connack_props, MQTT_PROP_AUTHENTICATION_METHOD, context.auth_method);
+      connack_props = mosquitto_property_add_string(connack_props, MQTT_PROP_AUTHENTICATION_METHOD, context.auth_method).proplist;
       if (auth_data_out && auth_data_out.length > 0) {
-        connack_props = mosquitto_property_add_binary(connack_props, MQTT_PROP_AUTHENTICATION_DATA, auth_data_out);
+        connack_props = mosquitto_property_add_binary(connack_props, MQTT_PROP_AUTHENTICATION_DATA, auth_data_out, auth_data_out.length).proplist;
       }
     }
   }

@@ -5,7 +5,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { MOSQ_ERR_NOMEM, MOSQ_ERR_SUCCESS, MOSQ_ERR_UNKNOWN, MOSQ_LOG_ERR, MOSQ_LOG_INFO, MOSQ_LOG_WARNING } from '../include/mosquitto.js';
-import { config__cleanup, config__init, config__parse_args } from './conf.js';
+import { config__cleanup, config__init, config__new_listener, config__parse_args } from './conf.js';
 import { context__cleanup, context__free_disused, context__send_will } from './context.js';
 import { db__close, db__open } from './database.js';
 import { log__close, log__init, log__printf } from './logging.js';
@@ -13,7 +13,8 @@ import { loop__update_time, mosquitto_main_loop } from './loop.js';
 import { db, mp_mqtt, VERSION } from './mosquitto_broker_internal.js';
 import type { mosquitto__config, mosquitto__listener, mosquitto__listener_sock } from './mosquitto_broker_internal.js';
 import { net__broker_cleanup, net__broker_init, net__socket_listen } from './net.js';
-import { acl__find_acls, mosquitto_security_init, mosquitto_security_module_cleanup, mosquitto_security_module_init } from './security.js';
+import { mosquitto_security_init, mosquitto_security_module_cleanup, mosquitto_security_module_init } from './security.js';
+import { acl__find_acls } from './security_default.js';
 import { session_expiry__remove_all } from './session_expiry.js';
 import { flags, handle_sighup, handle_sigint, handle_sigusr1, handle_sigusr2 } from './signals.js';
 import { sys_tree__init } from './sys_tree.js';
@@ -47,7 +48,7 @@ export function drop_privileges(config: mosquitto__config): number {
         }
       }
       try {
-        process.initgroups!(user, user);
+        (process as NodeJS.Process & { initgroups(user: string, group: string): void }).initgroups(user, user);
       } catch (err) {
         log__printf(null, MOSQ_LOG_ERR, `Error setting groups whilst dropping privileges: ${(err as Error).message}.`);
         return 1;
@@ -260,7 +261,7 @@ export async function main(argv: string[]): Promise<number> {
     log__printf(null, MOSQ_LOG_INFO, 'Using default config.');
   }
 
-  rc = mosquitto_security_module_init();
+  rc = await mosquitto_security_module_init();
   if (rc) return rc;
   rc = mosquitto_security_init(false);
   if (rc) return rc;
@@ -278,7 +279,7 @@ export async function main(argv: string[]): Promise<number> {
 
   sys_tree__init();
 
-  if (await listeners__start(() => config__new_listener(config))) return 1;
+  if (await listeners__start(config__new_listener)) return 1;
 
   signal__setup();
 

@@ -29,7 +29,7 @@ import { db } from './mosquitto_broker_internal.js';
 
 /** Sends CONNACK with the session-present flag `ack` and `reason_code`. */
 export function send__connack(context: mosquitto, ack: number, reason_code: number, properties: mosquitto_property[] | null): number {
-  let connack_props = mosquitto_property_copy_all(properties);
+  let connack_props = mosquitto_property_copy_all(properties).dest;
 
   log__printf(null, MOSQ_LOG_DEBUG, `Sending CONNACK to ${context.id ?? context.address} (${ack}, ${reason_code})`);
 
@@ -37,16 +37,16 @@ export function send__connack(context: mosquitto, ack: number, reason_code: numb
 
   if (context.protocol === mosq_p_mqtt5) {
     if (reason_code < 128 && db.config!.retain_available === false) {
-      connack_props = mosquitto_property_add_byte(connack_props, MQTT_PROP_RETAIN_AVAILABLE, 0);
+      connack_props = mosquitto_property_add_byte(connack_props, MQTT_PROP_RETAIN_AVAILABLE, 0).proplist;
     }
     if (reason_code < 128 && db.config!.max_packet_size > 0) {
-      connack_props = mosquitto_property_add_int32(connack_props, MQTT_PROP_MAXIMUM_PACKET_SIZE, db.config!.max_packet_size);
+      connack_props = mosquitto_property_add_int32(connack_props, MQTT_PROP_MAXIMUM_PACKET_SIZE, db.config!.max_packet_size).proplist;
     }
     if (reason_code < 128 && db.config!.max_inflight_messages > 0) {
-      connack_props = mosquitto_property_add_int16(connack_props, MQTT_PROP_RECEIVE_MAXIMUM, db.config!.max_inflight_messages);
+      connack_props = mosquitto_property_add_int16(connack_props, MQTT_PROP_RECEIVE_MAXIMUM, db.config!.max_inflight_messages).proplist;
     }
     if (context.listener!.max_qos !== 2) {
-      connack_props = mosquitto_property_add_byte(connack_props, MQTT_PROP_MAXIMUM_QOS, context.listener!.max_qos);
+      connack_props = mosquitto_property_add_byte(connack_props, MQTT_PROP_MAXIMUM_QOS, context.listener!.max_qos).proplist;
     }
     remaining_length += property__get_remaining_length(connack_props);
   }

@@ -73,6 +73,33 @@ export function DL_DELETE<T extends dl_node<T>>(head: T, del: T): T | null {
 }
 
 /**
+ * Inserts `add` before the first element that does not sort before it; returns the head.
+ * @c deps/utlist.h DL_INSERT_INORDER
+ * @adapted a macro in C; returns the head instead of writing through it
+ */
+export function DL_INSERT_INORDER<T extends dl_node<T>>(head: T | null, add: T, cmp: (a: T, b: T) => number): T {
+  if (!head) {
+    add.prev = add;
+    add.next = null;
+    return add;
+  }
+  if (cmp(head, add) >= 0) {
+    return DL_PREPEND(head, add);
+  }
+  let el = head;
+  while (el.next && cmp(el.next, add) < 0) el = el.next;
+  add.next = el.next;
+  add.prev = el;
+  el.next = add;
+  if (add.next) {
+    add.next.prev = add;
+  } else {
+    head.prev = add;
+  }
+  return head;
+}
+
+/**
  * Counts the elements of a list.
  * @c deps/utlist.h DL_COUNT
  * @adapted a macro in C; returns the count instead of writing through it
