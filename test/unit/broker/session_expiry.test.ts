@@ -10,8 +10,6 @@ const calls = vi.hoisted(() => ({
   logs: [] as { priority: number; msg: string }[],
 }));
 
-vi.mock('../../../src/deps/utlist.js', async (importOriginal) =>
-  (await import('../helpers/utlist.js')).utlist_with_insert_inorder(await importOriginal()));
 vi.mock('../../../src/broker/context.js', () => ({
   context__send_will: (c: mosquitto) => { calls.events.push(`will ${c.id}`); },
   context__add_to_disused: (c: mosquitto) => { calls.events.push(`disused ${c.id}`); },

@@ -5,8 +5,6 @@ import { make_context, reset_db } from '../helpers/context.js';
 
 const calls = vi.hoisted(() => ({ sent: [] as (string | null)[], disused: [] as (string | null)[] }));
 
-vi.mock('../../../src/deps/utlist.js', async (importOriginal) =>
-  (await import('../helpers/utlist.js')).utlist_with_insert_inorder(await importOriginal()));
 vi.mock('../../../src/broker/context.js', () => ({
   context__send_will: (c: mosquitto) => { calls.sent.push(c.id); },
   context__add_to_disused: (c: mosquitto) => { calls.disused.push(c.id); },
