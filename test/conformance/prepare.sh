@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Prepares mosquitto's own broker test suite (the unpacked C tree, git-ignored) to run against
+# the port. Called by scripts/setup.sh after mosquitto-src/fetch.sh. Idempotent and quick when
+# everything is already in place.
+#
+#  1. Writes the shim <tree>/src/mosquitto: the suite starts `../../src/mosquitto` from
+#     test/broker/, and the shim hands the same arguments to dist/bin/mosquitto.js (or, when
+#     MOSQ_CONFORMANCE_BROKER is set, to that binary, e.g. /usr/sbin/mosquitto).
+#  2. Regenerates the suite's expired test certificates with the tree's test/ssl/gen.sh.
+#
+# The suite's compiled C helpers (test/broker/c/*.so auth plugins, c/08-tls-psk-*.test clients)
+# and the dynamic-security plugin are NOT built here; test/conformance/run.mjs names the scripts
+# that reference them.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../../mosquitto-src/pin.env
+. "$root/mosquitto-src/pin.env"
+tree="$root/mosquitto-src/mosquitto-$MOSQUITTO_VERSION"
+[ -d "$tree/test/broker" ] || { echo "prepare.sh: $tree/test/broker is missing; run mosquitto-src/fetch.sh first" >&2; exit 1; }
+
+# 1. The shim. It finds the repository from its own location, so it survives a moved checkout.
+#    SNAP_NAME=mosquitto: mosquitto (2.0.11 src/mosquitto.c drop_privileges) skips its switch to
+#    user `mosquitto` when it sees this, which it otherwise does when started as root with no
+#    `user` option. The suite's configs never set `user`, and the dropped broker cannot write its
+#    persistence files, password files or logs in test/broker/. Exporting it for the port too
+#    keeps both brokers in the same situation.
+shim="$tree/src/mosquitto"
+shim_text='#!/bin/sh
+# Written by test/conformance/prepare.sh: the broker under test for mosquitto'"'"'s test suite.
+export SNAP_NAME=mosquitto
+if [ -n "${MOSQ_CONFORMANCE_BROKER:-}" ]; then
+  exec "$MOSQ_CONFORMANCE_BROKER" "$@"
+fi
+repo=$(cd "$(dirname "$0")/../../.." && pwd)
+exec "${MOSQ_CONFORMANCE_NODE:-node}" "$repo/dist/bin/mosquitto.js" "$@"'
+if [ ! -f "$shim" ] || [ "$(cat "$shim")" != "$shim_text" ]; then
+  printf '%s\n' "$shim_text" > "$shim"
+  echo "prepare.sh: wrote $shim"
+fi
+chmod 755 "$shim"
+
+# 2. Test certificates (shipped ones expired in 2025). Regenerate once, and again whenever the
+#    server certificate is within a day of expiring.
+ssl="$tree/test/ssl"
+stamp="$ssl/.regenerated"
+if [ ! -f "$stamp" ] || ! openssl x509 -checkend 86400 -noout -in "$ssl/server.crt" >/dev/null 2>&1; then
+  command -v openssl >/dev/null || { echo "prepare.sh: openssl is needed to regenerate the test certificates" >&2; exit 1; }
+  rm -f "$stamp"
+  log=$(mktemp)
+  if ! (cd "$ssl" && bash ./gen.sh) >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"
+    echo "prepare.sh: $ssl/gen.sh failed" >&2
+    exit 1
+  fi
+  rm -f "$log"
+  openssl verify -CAfile "$ssl/all-ca.crt" "$ssl/server.crt" "$ssl/client.crt" >/dev/null \
+    || { echo "prepare.sh: regenerated certificates do not verify" >&2; exit 1; }
+  date -u +%FT%TZ > "$stamp"
+  echo "prepare.sh: regenerated the test certificates in $ssl"
+fi
