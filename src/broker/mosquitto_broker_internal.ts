@@ -154,7 +154,8 @@ export interface plugin__callbacks {
   tick: mosquitto__callback | null;
   acl_check: mosquitto__callback | null;
   basic_auth: mosquitto__callback | null;
-  control: mosquitto__callback | null;
+  /** `$CONTROL/...` topic -> its one callback (C: a uthash table keyed on the callback's `data`) */
+  control: Map<string, mosquitto__callback> | null;
   disconnect: mosquitto__callback | null;
   ext_auth_continue: mosquitto__callback | null;
   ext_auth_start: mosquitto__callback | null;
@@ -476,6 +477,20 @@ export interface mosquitto__bridge {
   tls_psk: string | null;
 }
 
+/** struct mosquitto_message_v5: a message a plugin asked the broker to publish (mosquitto_broker_publish). */
+export interface mosquitto_message_v5 {
+  next: mosquitto_message_v5 | null;
+  prev: mosquitto_message_v5 | null;
+  topic: string | null;
+  payload: Buffer | null;
+  properties: mosquitto_property[] | null;
+  /** only for a message meant for one client; null publishes to the subscribers */
+  clientid: string | null;
+  payloadlen: number;
+  qos: number;
+  retain: boolean;
+}
+
 /** struct mosquitto_db: the broker's global state. */
 export interface mosquitto_db {
   last_db_id: dbid_t;
@@ -502,6 +517,8 @@ export interface mosquitto_db {
   shared_subscription_count: number;
   retained_count: number;
   persistence_changes: number;
+  /** messages from plugins, published by the main loop (loop.c queue_plugin_msgs) */
+  plugin_msgs: mosquitto_message_v5 | null;
 }
 
 /**
@@ -533,6 +550,7 @@ function db__new(): mosquitto_db {
     shared_subscription_count: 0,
     retained_count: 0,
     persistence_changes: 0,
+    plugin_msgs: null,
   };
 }
 
