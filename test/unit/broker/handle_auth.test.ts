@@ -47,9 +47,6 @@ vi.mock('../../../src/broker/handle_connect.js', () => ({
     return 0;
   },
 }));
-vi.mock('../../../src/broker/plugin_public.js', () => ({
-  mosquitto_client_username: (context: mosquitto) => context.username,
-}));
 
 const { handle__auth } = await import('../../../src/broker/handle_auth.js');
 const { send__auth } = await import('../../../src/broker/send_auth.js');

@@ -23,7 +23,7 @@ import {
   MOSQ_ACL_WRITE,
 } from '../../../src/include/mosquitto_plugin.js';
 import { db } from '../../../src/broker/mosquitto_broker_internal.js';
-import type { mosquitto__listener, mosquitto__security_options } from '../../../src/broker/mosquitto_broker_internal.js';
+import type { mosquitto__security_options } from '../../../src/broker/mosquitto_broker_internal.js';
 import type { mosquitto } from '../../../src/lib/mosquitto_internal.js';
 import { mosq_cs_disconnecting } from '../../../src/lib/mosquitto_internal.js';
 import { make_context, make_listener, reset_db } from '../helpers/context.js';
@@ -43,40 +43,6 @@ vi.mock('../../../src/broker/loop.js', () => ({
 /* util_mosq.ts's other functions reach the socket layer, which these tests never touch. */
 vi.mock('../../../src/lib/send_mosq.js', () => ({ send__pingreq: () => 0 }));
 vi.mock('../../../src/lib/net_mosq.js', () => ({ net__socket_close: () => 0 }));
-
-/* plugin.c's callback registration, reduced to what the built-in checks use: append to / remove
- * from the options' list for the event (2: ACL check, 3: basic auth). */
-vi.mock('../../../src/broker/plugin.js', async () => {
-  const internal = await import('../../../src/broker/mosquitto_broker_internal.js');
-  type cb_fn = (event: number, event_data: unknown, userdata: unknown) => number;
-  type node = { next: node | null; prev: node | null; cb: cb_fn; userdata: unknown; data: null };
-  const list_name = (event: number) => (event === 2 ? 'acl_check' : 'basic_auth') as 'acl_check' | 'basic_auth';
-  const opts_of = (id: { listener: mosquitto__listener | null }) =>
-    (id.listener ? id.listener.security_options : internal.db.config!.security_options);
-  return {
-    mosquitto_callback_register: (id: { listener: mosquitto__listener | null }, event: number, cb: cb_fn) => {
-      const callbacks = opts_of(id).plugin_callbacks as unknown as Record<string, node | null>;
-      const n: node = { next: null, prev: null, cb, userdata: null, data: null };
-      let tail = callbacks[list_name(event)];
-      if (!tail) {
-        callbacks[list_name(event)] = n;
-      } else {
-        while (tail.next) tail = tail.next;
-        tail.next = n;
-        n.prev = tail;
-      }
-      return 0;
-    },
-    mosquitto_callback_unregister: (id: { listener: mosquitto__listener | null }, event: number) => {
-      (opts_of(id).plugin_callbacks as unknown as Record<string, node | null>)[list_name(event)] = null;
-      return 0;
-    },
-    plugin__load_v5: () => MOSQ_ERR_UNKNOWN,
-  };
-});
-vi.mock('../../../src/broker/plugin_public.js', () => ({
-  mosquitto_client_username: (context: mosquitto) => context.username,
-}));
 
 const {
   acl__find_acls,

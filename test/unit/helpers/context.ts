@@ -43,7 +43,8 @@ export function socket_bytes(sock: fake_socket): Buffer {
   return Buffer.concat(sock.written);
 }
 
-function security_options(): mosquitto__security_options {
+/** Security options as conf.ts makes them: no files, no plugins, every callback list empty. */
+export function security_options(): mosquitto__security_options {
   return {
     unpwd: null,
     psk_id: null,
@@ -57,7 +58,12 @@ function security_options(): mosquitto__security_options {
     allow_zero_length_clientid: true,
     auto_id_prefix: null,
     auto_id_prefix_len: 0,
-  } as unknown as mosquitto__security_options;
+    plugin_callbacks: {
+      tick: null, acl_check: null, basic_auth: null, control: null, disconnect: null,
+      ext_auth_continue: null, ext_auth_start: null, message: null, psk_key: null, reload: null,
+    },
+    pid: null,
+  };
 }
 
 /** A listener with mosquitto's defaults (no mount point, QoS 2, 10 topic aliases). */
