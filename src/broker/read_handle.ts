@@ -15,6 +15,7 @@ import {
 } from '../include/mosquitto.js';
 import {
   CMD_AUTH,
+  CMD_CONNACK,
   CMD_CONNECT,
   CMD_DISCONNECT,
   CMD_PINGREQ,
@@ -24,7 +25,9 @@ import {
   CMD_PUBLISH,
   CMD_PUBREC,
   CMD_PUBREL,
+  CMD_SUBACK,
   CMD_SUBSCRIBE,
+  CMD_UNSUBACK,
   CMD_UNSUBSCRIBE,
   MQTT_RC_MALFORMED_PACKET,
   MQTT_RC_PROTOCOL_ERROR,
@@ -37,10 +40,13 @@ import { handle__pingreq, handle__pingresp } from '../lib/handle_ping.js';
 import { handle__pubackcomp } from '../lib/handle_pubackcomp.js';
 import { handle__pubrec } from '../lib/handle_pubrec.js';
 import { handle__pubrel } from '../lib/handle_pubrel.js';
+import { handle__suback } from '../lib/handle_suback.js';
+import { handle__unsuback } from '../lib/handle_unsuback.js';
 import { mosq_p_mqtt5 } from '../lib/mosquitto_internal.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
 import { send__disconnect } from '../lib/send_disconnect.js';
 import { handle__auth } from './handle_auth.js';
+import { handle__connack } from './handle_connack.js';
 import { handle__connect } from './handle_connect.js';
 import { handle__disconnect } from './handle_disconnect.js';
 import { handle__publish } from './handle_publish.js';
@@ -79,6 +85,12 @@ export function handle__packet(context: mosquitto): number {
     case CMD_UNSUBSCRIBE:
       rc = handle__unsubscribe(context);
       break;
+    case CMD_CONNACK:
+      return handle__connack(context);
+    case CMD_SUBACK:
+      return handle__suback(context);
+    case CMD_UNSUBACK:
+      return handle__unsuback(context);
     case CMD_AUTH:
       return handle__auth(context);
     default:
