@@ -1845,8 +1845,7 @@ function config__read_file_core(config: mosquitto__config, reload: boolean, cr: 
  * Reads one config file (the main one or one from include_dir) and applies its lines;
  * refuses a directory and a file that cannot be read.
  * @adapted reads the whole file at once (as bytes, see the module comment) and splits it into
- *   the lines fgets_extending would return, each cut at a NUL byte as the C string functions
- *   see it
+ *   the lines fgets_extending would return
  */
 function config__read_file(config: mosquitto__config, reload: boolean, file: string, cr: config_recurse, level: number,
     lineno: { value: number }): number {
@@ -1873,11 +1872,16 @@ function config__read_file(config: mosquitto__config, reload: boolean, file: str
   }
   closeSync(fptr.fd);
 
-  const lines = content.toString('latin1').split('\n');
+  const text = content.toString('latin1');
+  let lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const nul = lines[i].indexOf('\0');
-    if (nul >= 0) lines[i] = lines[i].slice(0, nul);
+  /* A NUL byte hides the end of its line from strlen(), so fgets_extending keeps reading
+   * to the end of the file for it: the line counts only when the file ends without a newline,
+   * cut at the NUL, and the lines after it are never seen. */
+  const nul_line = lines.findIndex((line) => line.includes('\0'));
+  if (nul_line >= 0) {
+    const cut = lines[nul_line].slice(0, lines[nul_line].indexOf('\0'));
+    lines = text.endsWith('\n') ? lines.slice(0, nul_line) : [...lines.slice(0, nul_line), cut];
   }
   return config__read_file_core(config, reload, cr, level, lineno, lines);
 }

@@ -76,6 +76,7 @@ beforeAll(() => {
     'inc/x.conf.bak': 'garbage\n',
     'incbad/01.conf': 'max_keepalive 65535\n',
     'incbad/02.conf': '\nfoo\n',
+    'incinc/x.conf': 'include_dir /nonexistent\n',
   };
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name.split('/')[0]), { recursive: true });
@@ -272,6 +273,62 @@ const real_mosquitto: { name: string; text: string; stderr: string[] }[] = [
     stderr: ["Loading config file {DIR}/inc/A.conf","Loading config file {DIR}/inc/a.conf","Loading config file {DIR}/inc/b.conf","Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:2."] },
   { name: "include_dir error", text: "include_dir {DIR}/incbad\n",
     stderr: ["Loading config file {DIR}/incbad/01.conf","Loading config file {DIR}/incbad/02.conf","Error: Unknown configuration variable \"foo\".","Error found at {DIR}/incbad/02.conf:2.","Error found at {DIR}/t.conf:1."] },
+  { name: "utf8 value", text: "password_file /Ã©\nzzz\n",
+    stderr: ["Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:2."] },
+  { name: "no final newline", text: "foo",
+    stderr: ["Error: Unknown configuration variable \"foo\".","Error found at {DIR}/t.conf:1."] },
+  { name: "long line", text: "password_file /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n\nzzz\n",
+    stderr: ["Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:3."] },
+  { name: "nul in last unterminated line", text: "listener 0 {DIR}/guard.sock\nconnection b\u0000x\nfoo",
+    stderr: ["Error: Invalid bridge configuration: no remote addresses defined."] },
+  { name: "listener comment host", text: "listener 1885 #comment\nmount_point a/#\n",
+    stderr: ["Error: Invalid mount_point 'a/#'. Does it contain a wildcard character?","Error found at {DIR}/t.conf:2."] },
+  { name: "atoi junk value", text: "max_keepalive 10abc\nmax_inflight_messages -1\nzzz\n",
+    stderr: ["Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:3."] },
+  { name: "include_dir nested ignored", text: "include_dir {DIR}/incinc\nzzz\n",
+    stderr: ["Loading config file {DIR}/incinc/x.conf","Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:2."] },
+  { name: "bridge topic comments", text: "connection b\naddress 127.0.0.1\ntopic a out 0 # comment\ntopic b in 1 \"\" pre/ # c\nzzz\n",
+    stderr: ["Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:5."] },
+  { name: "log_dest file spaces", text: "log_dest file   /tmp/x y.log  \nlog_dest file /z\n",
+    stderr: ["Error: Duplicate \"log_dest file\" value.","Error found at {DIR}/t.conf:2."] },
+  { name: "bridge_protocol_version trailing space", text: "connection b\nbridge_protocol_version mqttv311 \n",
+    stderr: ["Error: Invalid bridge_protocol_version value (mqttv311 ).","Error found at {DIR}/t.conf:2."] },
+  { name: "user empty", text: "user\n",
+    stderr: ["Error: Empty user value in configuration.","Error found at {DIR}/t.conf:1."] },
+  { name: "listener twice", text: "listener 1885\nlistener 1885\nzzz\n",
+    stderr: ["Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:3."] },
+  { name: "log_type all none", text: "log_type all\nlog_type none\nzzz\n",
+    stderr: ["Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:3."] },
+  { name: "kpass sha1 bad", text: "tls_engine_kpass_sha1 zz\n",
+    stderr: ["Error found at {DIR}/t.conf:1."] },
+  { name: "kpass sha1 ok", text: "tls_engine_kpass_sha1 0123456789abcdef0123456789abcdef01234567\nzzz\n",
+    stderr: ["Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:2."] },
+  { name: "persistent_client_expiration month", text: "persistent_client_expiration 1m\nzzz\n",
+    stderr: ["Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:2."] },
+  { name: "sys_interval negative", text: "sys_interval -1\n",
+    stderr: ["Error: Invalid sys_interval value (-1).","Error found at {DIR}/t.conf:1."] },
+  { name: "websockets_log_level junk", text: "websockets_log_level abc\nzzz\n",
+    stderr: ["Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:2."] },
+  { name: "check_retain_source then per_listener", text: "check_retain_source true\nper_listener_settings true\n",
+    stderr: ["Error: per_listener_settings must be set before any other security settings.","Error found at {DIR}/t.conf:2."] },
+  { name: "bind_interface", text: "bind_interface lo\nzzz\n",
+    stderr: ["Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:2."] },
+  { name: "bridge ipv6 address", text: "connection b\naddress ::1\nzzz\n",
+    stderr: ["Warning: Error resolving bridge address: Name or service not known.","Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:3."] },
+  { name: "bridge unresolvable address", text: "connection b\naddress localhost:1884 nonexistent.invalid\nzzz\n",
+    stderr: ["Warning: Error resolving bridge address: Name or service not known.","Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:3."] },
+  { name: "unknown keyword utf8", text: "cafÃ© 1\n",
+    stderr: ["Error: Unknown configuration variable \"café\".","Error found at {DIR}/t.conf:1."] },
+  { name: "per_listener_settings first", text: "per_listener_settings true\nlistener 1885\nallow_anonymous true\nlistener 1886\npassword_file /p\nzzz\n",
+    stderr: ["Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:6."] },
+  { name: "mount_point ok", text: "listener 1885\nmount_point a/b/\nzzz\n",
+    stderr: ["Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:3."] },
+  { name: "max_connections empty", text: "listener 1885\nmax_connections\nzzz\n",
+    stderr: ["Error: Empty max_connections value in configuration.","Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:3."] },
+  { name: "auto_id_prefix", text: "auto_id_prefix  \n",
+    stderr: ["Error: Empty auto_id_prefix value in configuration.","Error found at {DIR}/t.conf:1."] },
+  { name: "clientid_prefixes duplicate", text: "clientid_prefixes a\nclientid_prefixes b\n",
+    stderr: ["The 'clientid_prefixes' option is now deprecated and will be removed in a future version.","The 'clientid_prefixes' option is now deprecated and will be removed in a future version.","Error: Duplicate clientid_prefixes value in configuration.","Error found at {DIR}/t.conf:2."] },
 ];
 
 describe('config files against the real mosquitto 2.0.11', () => {
@@ -671,5 +728,17 @@ describe('config__read', () => {
       'Error: It is not currently possible to add/remove listeners when reloading the config file.',
       'Error found at {DIR}/t.conf:2.',
     ]);
+  });
+
+  it('a NUL byte hides its line and the rest of the file (fgets_extending reads on to the end)', async () => {
+    const { rc, config } = await run_conf('listener 1885\nmax_qos\0 1\nfoo\nbar\n');
+    expect(rc).toBe(0);
+    expect(lines_of(stderr)).toEqual([]);
+    expect(config.listeners.map((l) => [l.port, l.max_qos])).toEqual([[1885, 2]]);
+  });
+
+  it('keeps IPv6-looking bridge addresses as mosquitto does: the last colon starts the port', async () => {
+    const { config } = await run_conf('connection b\naddress ::1\ntopic a\n');
+    expect(config.bridges[0].addresses).toEqual([{ address: ':', port: 1 }]);
   });
 });
