@@ -329,6 +329,10 @@ const real_mosquitto: { name: string; text: string; stderr: string[] }[] = [
     stderr: ["Error: Empty auto_id_prefix value in configuration.","Error found at {DIR}/t.conf:1."] },
   { name: "clientid_prefixes duplicate", text: "clientid_prefixes a\nclientid_prefixes b\n",
     stderr: ["The 'clientid_prefixes' option is now deprecated and will be removed in a future version.","The 'clientid_prefixes' option is now deprecated and will be removed in a future version.","Error: Duplicate clientid_prefixes value in configuration.","Error found at {DIR}/t.conf:2."] },
+  { name: "atoi wraps to 32 bits", text: "listener 99999999999\n",
+    stderr: ["Error: Invalid port value (1215752191).","Error found at {DIR}/t.conf:1."] },
+  { name: "atoi wraps to a valid port", text: "listener 4294968181\nzzz\n",
+    stderr: ["Error: Unknown configuration variable \"zzz\".","Error found at {DIR}/t.conf:2."] },
 ];
 
 describe('config files against the real mosquitto 2.0.11', () => {
