@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console, setTimeout, clearTimeout, URL */
 /**
  * Start-up time and idle memory of the port next to Debian's mosquitto 2.0.11.
  *
