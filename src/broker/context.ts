@@ -17,6 +17,7 @@ import { db__messages_delete, db__messages_easy_queue } from './database.js';
 import { keepalive__remove } from './keepalive.js';
 import { db } from './mosquitto_broker_internal.js';
 import { net__socket_get_address } from './net.js';
+import { plugin__handle_disconnect } from './plugin.js';
 import { mosquitto_acl_check } from './security.js';
 import { session_expiry__add } from './session_expiry.js';
 import { sub__clean_session } from './subs.js';
@@ -174,6 +175,8 @@ export function context__disconnect(context: mosquitto): void {
   if (mosquitto__get_state(context) === mosq_cs_disconnected) {
     return;
   }
+  plugin__handle_disconnect(context, -1);
+
   net__socket_close(context);
 
   context__send_will(context);

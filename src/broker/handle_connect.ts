@@ -370,7 +370,7 @@ function connack_refuse(context: mosquitto, v5_reason: number, v3_code: number):
  */
 export function handle__connect(context: mosquitto): number {
   let rc: number;
-  let client_id: string | null = null;
+  let client_id: string | null;
   let will_struct: mosquitto_message_all | null = null;
   let username: string | null = null;
   let password: Buffer | null = null;
@@ -529,8 +529,7 @@ export function handle__connect(context: mosquitto): number {
       send__connack(context, 0, CONNACK_REFUSED_IDENTIFIER_REJECTED, null);
       return error(MOSQ_ERR_PROTOCOL);
     }
-    /* MQTT 3.1.1 and 5 */
-    client_id = null;
+    /* MQTT 3.1.1 and 5: the broker may assign an id. */
     const security = db.config!.per_listener_settings ? context.listener.security_options : db.config!.security_options;
     if ((context.protocol === mosq_p_mqtt311 && clean_start === false) || security.allow_zero_length_clientid === false) {
       connack_refuse(context, MQTT_RC_UNSPECIFIED, CONNACK_REFUSED_IDENTIFIER_REJECTED);
@@ -602,7 +601,6 @@ export function handle__connect(context: mosquitto): number {
 
   /* From here on an error must clear context.id again, so the id index is left alone. */
   context.id = client_id;
-  client_id = null;
 
   context.username = username;
   context.password = password;

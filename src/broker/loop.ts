@@ -22,18 +22,24 @@ import {
   MOSQ_LOG_INFO,
   MOSQ_LOG_NOTICE,
 } from '../include/mosquitto.js';
-import { mosq_cs_disconnect_with_will, mosq_cs_disconnected, mosq_cs_disconnecting } from '../lib/mosquitto_internal.js';
+import { MQTT_PROP_MESSAGE_EXPIRY_INTERVAL } from '../include/mqtt_protocol.js';
+import { DL_DELETE } from '../deps/utlist.js';
+import { mosq_cs_disconnect_with_will, mosq_cs_disconnected, mosq_cs_disconnecting, mosq_md_out } from '../lib/mosquitto_internal.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
+import type { mosquitto_property } from '../lib/property_mosq.js';
+import { mosquitto__mid_generate } from '../lib/util_mosq.js';
 import { mosquitto_strerror } from '../lib/strings_mosq.js';
 import { mosquitto_time } from '../lib/time_mosq.js';
 import { config__read } from './conf.js';
 import { context__disconnect, context__free_disused } from './context.js';
+import { db__message_insert, db__message_store, db__messages_easy_queue, db__msg_store_new } from './database.js';
 import { keepalive__check } from './keepalive.js';
 import { log__close, log__init, log__printf } from './logging.js';
-import { db } from './mosquitto_broker_internal.js';
-import type { mosquitto__listener_sock } from './mosquitto_broker_internal.js';
+import { db, mosq_mo_broker } from './mosquitto_broker_internal.js';
+import type { mosquitto__listener_sock, mosquitto_message_v5 } from './mosquitto_broker_internal.js';
 import { listeners__reload_all_certificates } from './mosquitto.js';
 import { mux__cleanup, mux__delete, mux__init } from './mux.js';
+import { plugin__handle_tick } from './plugin.js';
 import { mosquitto_security_apply, mosquitto_security_cleanup, mosquitto_security_init } from './security.js';
 import { session_expiry__check } from './session_expiry.js';
 import { flags } from './signals.js';
@@ -51,6 +57,66 @@ const LOOP_INTERVAL_MS = 100;
 export function loop__update_time(): void {
   db.now_s = mosquitto_time();
   db.now_real_s = Math.floor(Date.now() / 1000);
+}
+
+/**
+ * Stores a message a plugin addressed to one client and queues it for that client alone, with a
+ * fresh message id when its QoS is above 0.
+ */
+function single_publish(context: mosquitto, msg: mosquitto_message_v5, message_expiry: number): number {
+  const stored = db__msg_store_new();
+  stored.topic = msg.topic;
+  msg.topic = null;
+  stored.retain = false;
+  stored.payloadlen = msg.payloadlen;
+  stored.payload = Buffer.alloc(stored.payloadlen);
+  if (msg.payload) {
+    msg.payload.copy(stored.payload, 0, 0, stored.payloadlen);
+  }
+  if (msg.properties) {
+    stored.properties = msg.properties;
+    msg.properties = null;
+  }
+  if (db__message_store(context, stored, message_expiry, 0, mosq_mo_broker)) return 1;
+
+  const mid = msg.qos ? mosquitto__mid_generate(context) : 0;
+  return db__message_insert(context, mid, mosq_md_out, msg.qos, false, stored, msg.properties, true);
+}
+
+/**
+ * Takes the message expiry interval out of a plugin message's properties and returns it (0 when
+ * there is none): the broker turns it into the stored message's expiry time instead.
+ * @adapted returns the interval instead of writing through a pointer; the array is edited in place
+ */
+function read_message_expiry_interval(proplist: mosquitto_property[] | null): number {
+  if (!proplist) return 0;
+  const i = proplist.findIndex((p) => p.identifier === MQTT_PROP_MESSAGE_EXPIRY_INTERVAL);
+  if (i < 0) return 0;
+  const [p] = proplist.splice(i, 1);
+  return p.value.i32;
+}
+
+/**
+ * Publishes the messages plugins handed over with mosquitto_broker_publish since the last pass:
+ * to one client when the plugin named one (and it is known), else to every subscriber.
+ */
+function queue_plugin_msgs(): void {
+  let msg = db.plugin_msgs;
+  while (msg) {
+    const next: mosquitto_message_v5 | null = msg.next;
+    db.plugin_msgs = DL_DELETE(db.plugin_msgs!, msg);
+
+    const message_expiry = read_message_expiry_interval(msg.properties);
+    if (msg.clientid) {
+      const context = db.contexts_by_id.get(msg.clientid);
+      if (context) {
+        single_publish(context, msg, message_expiry);
+      }
+    } else {
+      db__messages_easy_queue(null, msg.topic, msg.qos, msg.payloadlen, msg.payload, msg.retain, message_expiry, msg.properties);
+    }
+    msg = next;
+  }
 }
 
 /**
@@ -75,6 +141,7 @@ export function mosquitto_main_loop(listensock: mosquitto__listener_sock[]): Pro
         return;
       }
       loop__update_time();
+      queue_plugin_msgs();
       context__free_disused();
       if (db.config!.sys_interval > 0) {
         sys_tree__update(db.config!.sys_interval, start_time);
@@ -98,6 +165,7 @@ export function mosquitto_main_loop(listensock: mosquitto__listener_sock[]): Pro
         sub__tree_print(db.subs, 0);
         flags.flag_tree_print = false;
       }
+      plugin__handle_tick();
     }, LOOP_INTERVAL_MS);
   });
 }

@@ -55,7 +55,7 @@ import { handle__unsubscribe } from './handle_unsubscribe.js';
 
 /** Hands a complete incoming packet to the handler for its type. */
 export function handle__packet(context: mosquitto): number {
-  let rc = MOSQ_ERR_INVAL;
+  let rc: number;
 
   if (!context) return MOSQ_ERR_INVAL;
 
