@@ -137,19 +137,19 @@ const session: scenario = async (b, v) => {
 };
 
 /** Sends raw bytes on a fresh TCP connection and resolves when the broker closes it. */
-function raw(b: RunningBroker, bytes: number[]): Promise<void> {
+function raw(b: RunningBroker, bytes: number[], ms = 5000): Promise<void> {
   return new Promise((res, rej) => {
     const sock = net_connect(b.port, '127.0.0.1', () => sock.write(Buffer.from(bytes)));
-    const t = setTimeout(() => { sock.destroy(); rej(new Error(`broker kept the raw connection open after ${Buffer.from(bytes).toString('hex')}`)); }, 5000);
+    const t = setTimeout(() => { sock.destroy(); rej(new Error(`broker kept the raw connection open after ${Buffer.from(bytes).toString('hex')}`)); }, ms);
     sock.on('data', () => undefined);
     sock.once('close', () => { clearTimeout(t); res(); });
     sock.once('error', () => undefined);
   });
 }
 
-/** A CONNECT packet with the given protocol name, level, flags and client id. */
-function connect_packet(name: string, level: number, flags: number, id: string): number[] {
-  const body = [0, name.length, ...Buffer.from(name), level, flags, 0, 60, 0, id.length, ...Buffer.from(id)];
+/** A CONNECT packet with the given protocol name, level, flags, client id and keepalive. */
+function connect_packet(name: string, level: number, flags: number, id: string, keepalive = 60): number[] {
+  const body = [0, name.length, ...Buffer.from(name), level, flags, 0, keepalive, 0, id.length, ...Buffer.from(id)];
   return [0x10, body.length, ...body];
 }
 
@@ -191,6 +191,54 @@ const auth: scenario = async (b) => {
   }
 };
 
+/** MQTT 5 features: no-local, retain-as-published, topic alias, shared subscriptions. */
+const v5features: scenario = async (b) => {
+  const got: string[] = [];
+  const got2: string[] = [];
+  const sub = await mqttClient(b.port, opts('v5-sub', 5), (c) => c.on('message', (t, p) => got.push(`${t} ${p}`)));
+  await sub.subscribeAsync({
+    'v5/nl': { qos: 1, nl: true },
+    'v5/rap': { qos: 1, rap: true },
+    'v5/alias': { qos: 0 },
+    '$share/g/v5/shared': { qos: 1 },
+  });
+  const sub2 = await mqttClient(b.port, opts('v5-sub2', 5), (c) => c.on('message', (t, p) => got2.push(`${t} ${p}`)));
+  await sub2.subscribeAsync('$share/g/v5/shared', { qos: 1 });
+  const mine: string[] = [];
+  const pub = await mqttClient(b.port, opts('v5-pub', 5), (c) => c.on('message', (t, p) => mine.push(`${t} ${p}`)));
+  await pub.subscribeAsync('v5/nl', { qos: 1, nl: true });
+  // One message at a time, each acknowledged by its receiver before the next, to fix the order.
+  let acks = 0;
+  const acked = async (): Promise<void> => {
+    acks++;
+    await until(() => b.stderr.filter((l) => / Received PUBACK from v5-sub2? /.test(l)).length === acks, 5000, `PUBACK ${acks}`);
+  };
+  await pub.publishAsync('v5/nl', 'local', { qos: 1 });
+  await acked();
+  await pub.publishAsync('v5/rap', 'kept', { qos: 1, retain: true });
+  await acked();
+  await pub.publishAsync('v5/alias', 'first', { qos: 0, properties: { topicAlias: 1 } });
+  await pub.publishAsync('', 'second', { qos: 0, properties: { topicAlias: 1 } });
+  await until(() => got.length === 4, 5000, 'the aliased messages');
+  for (let i = 0; i < 4; i++) {
+    await pub.publishAsync('v5/shared', `s${i}`, { qos: 1 });
+    await acked();
+  }
+  expect(got.length + got2.length).toBe(8);
+  expect(mine).toEqual([]);
+  await pub.endAsync();
+  await line(b, 'Client v5-pub disconnected.');
+  await sub2.endAsync();
+  await line(b, 'Client v5-sub2 disconnected.');
+  await sub.endAsync();
+  await line(b, 'Client v5-sub disconnected.');
+};
+
+/** A client with keepalive 1 that then stays silent (the broker checks every 5 s). */
+const keepalive: scenario = async (b) => {
+  await raw(b, connect_packet('MQTT', 4, 2, 'ka-silent', 1), 9000);
+};
+
 /** Runs the scenario against a fresh broker of the kind; returns its masked stderr lines. */
 async function run_log(kind: BrokerKind, s: scenario, v: 3 | 4 | 5, conf: string): Promise<string[]> {
   const b = await startBroker(kind, conf, { verbose: true, readiness: 'log' });
@@ -211,17 +259,18 @@ const cases: [string, scenario, 3 | 4 | 5, string][] = [
   ['session, MQTT 3.1.1', session, 4, CONF],
   ['session, MQTT 5', session, 5, CONF],
   ['malformed connections', malformed, 4, CONF],
+  ['MQTT 5 features', v5features, 5, CONF],
+  ['keepalive timeout', keepalive, 4, CONF],
   ['password file logins', auth, 4, AUTH_CONF],
 ];
 
 describe('-v log lines: port vs Debian mosquitto 2.0.11', () => {
   it.each(cases)('%s', async (_name, s, v, conf) => {
-    const debian = await run_log('debian', s, v, conf);
-    const port = await run_log('port', s, v, conf);
+    const [debian, port] = await Promise.all([run_log('debian', s, v, conf), run_log('port', s, v, conf)]);
     if (process.env.INTEROP_PRINT_LOG) console.log(`--- ${_name} (Debian, masked)\n${debian.join('\n')}`);
     // Sanity: the scenario really ran.
     expect(debian.some((l) => l.includes('New connection from'))).toBe(true);
     // One line per row, so a failure prints a line diff (- Debian, + port).
     expect(port.join('\n')).toBe(debian.join('\n'));
-  });
+  }, 20000);
 });
