@@ -53,8 +53,9 @@ function leadingComment(node: Node): string | null {
   return parts.length ? parts.join('\n') : null;
 }
 
-/** Top-level function definitions of a parsed file. */
-function topLevelFunctions(tree: Tree, file: string, condition: string | null): CFunction[] {
+/** Top-level function definitions of a parsed file; `plain` is the text before the rewrites. */
+function topLevelFunctions(parsed: Parsed, file: string, condition: string | null): CFunction[] {
+  const { tree, plain } = parsed;
   const out: CFunction[] = [];
   for (const def of kids(tree.rootNode)) {
     if (def.type !== 'function_definition') continue;
@@ -67,7 +68,7 @@ function topLevelFunctions(tree: Tree, file: string, condition: string | null): 
       line: line(nameNode),
       start: line(def),
       end: endLine(def),
-      signature: oneLine(def.text.slice(0, body.startIndex - def.startIndex)),
+      signature: oneLine(plain.slice(def.startIndex, body.startIndex)),
       comment: leadingComment(def),
       calls: callsIn(body),
       static: kids(def).some((k) => k.type === 'storage_class_specifier' && k.text === 'static'),
@@ -93,18 +94,23 @@ function describe(b: CondBranch): string {
   return b === first ? head : b.kind === 'else' ? `#else of ${head}` : `#elif ${b.expr} (of ${head})`;
 }
 
+interface Parsed {
+  tree: Tree;
+  plain: string;
+}
+
 /** Parses the text for a choice of arms. The caller deletes the tree. */
-function parseChoice(parser: Parser, cs: CondStructure, choice: Choice): Tree {
+function parseChoice(parser: Parser, cs: CondStructure, choice: Choice): Parsed {
   const tree = parser.parse(renderChoice(cs, choice));
   if (!tree) throw new Error('tree-sitter returned no tree');
-  return tree;
+  return { tree, plain: renderChoice(cs, choice, false) };
 }
 
 /**
  * Functions in arms the configuration drops: for each such arm outside function bodies, the file
  * is parsed with the arm forced on, and the definitions named inside the arm are taken.
  */
-function droppedArmFunctions(parser: Parser, file: string, cs: CondStructure, choice0: Choice, tree0: Tree): CFunction[] {
+function droppedArmFunctions(parser: Parser, file: string, cs: CondStructure, choice0: Choice, parsed0: Parsed): CFunction[] {
   const found: CFunction[] = [];
   const visit = (groups: CondGroup[], choice: Choice, inBody: (row: number) => boolean) => {
     for (const g of groups) {
@@ -116,19 +122,19 @@ function droppedArmFunctions(parser: Parser, file: string, cs: CondStructure, ch
         if (isIfZero(b) || inBody(b.directiveLine)) return;
         const forced: Choice = new Map(choice);
         forced.set(g, idx);
-        const tree = parseChoice(parser, cs, forced);
+        const parsed = parseChoice(parser, cs, forced);
         try {
-          for (const fn of topLevelFunctions(tree, file, describe(b))) {
+          for (const fn of topLevelFunctions(parsed, file, describe(b))) {
             if (fn.line - 1 >= b.bodyStart && fn.line - 1 < b.bodyEnd) found.push(fn);
           }
-          visit(b.groups, forced, bodyRows(tree));
+          visit(b.groups, forced, bodyRows(parsed.tree));
         } finally {
-          tree.delete();
+          parsed.tree.delete();
         }
       });
     }
   };
-  visit(cs.groups, choice0, bodyRows(tree0));
+  visit(cs.groups, choice0, bodyRows(parsed0.tree));
   return found;
 }
 
@@ -182,11 +188,12 @@ function defines(tree: Tree, file: string): CDefine[] {
 export function inventoryCFile(parser: Parser, file: string, text: string): CFileInventory {
   const cs = scanConditionals(text);
   const choice0 = configChoice(cs, macrosFor(file));
-  const tree0 = parseChoice(parser, cs, choice0);
+  const parsed0 = parseChoice(parser, cs, choice0);
+  const tree0 = parsed0.tree;
   try {
     const isSource = file.endsWith('.c');
     const functions = isSource
-      ? [...topLevelFunctions(tree0, file, null), ...droppedArmFunctions(parser, file, cs, choice0, tree0)]
+      ? [...topLevelFunctions(parsed0, file, null), ...droppedArmFunctions(parser, file, cs, choice0, parsed0)]
       : [];
     functions.sort((a, b) => a.line - b.line);
     return {

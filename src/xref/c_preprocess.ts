@@ -154,8 +154,12 @@ export function branchActive(b: CondBranch, choice: Choice): boolean {
   return true;
 }
 
-/** The file's text with inactive arms and all conditional directives blanked, lines kept. */
-export function renderChoice(cs: CondStructure, choice: Choice): string {
+/**
+ * The file's text with inactive arms and all conditional directives blanked, lines kept; with
+ * `rewrite` (the default) also the loop macros and decorations rewritten. Both forms have the same
+ * length at every position, so a parsed range can be read back from the plain form.
+ */
+export function renderChoice(cs: CondStructure, choice: Choice, rewrite = true): string {
   const keep = new Uint8Array(cs.lines.length).fill(1);
   for (const l of cs.directiveLines) keep[l] = 0;
   const blank = (groups: CondGroup[]) => {
@@ -168,7 +172,8 @@ export function renderChoice(cs: CondStructure, choice: Choice): string {
     }
   };
   blank(cs.groups);
-  return blankDecorations(rewriteLoopMacros(cs.lines.map((l, i) => (keep[i] ? l : '')).join('\n')));
+  const text = cs.lines.map((l, i) => (keep[i] ? l : '')).join('\n');
+  return rewrite ? blankDecorations(rewriteLoopMacros(text)) : text;
 }
 
 /** Export and calling-convention macros that stand between a return type and a function name. */
