@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IConnackPacket, IPublishPacket, MqttClient } from 'mqtt';
+import { connect as mqtt_connect, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PORT_PASSWD_ENTRY, startBroker, stopAll, type BrokerKind, type RunningBroker } from './helpers/broker.js';
+import { PORT_PASSWD_ENTRY, freePort, startBroker, stopAll, type BrokerKind, type RunningBroker } from './helpers/broker.js';
 import { mqttClient, pub, run, sub, until } from './helpers/clients.js';
 
 const kinds: BrokerKind[] = ['port', 'debian'];
@@ -208,6 +208,32 @@ describe.each(kinds)('clients against %s', (kind) => {
     const got = await s.done;
     expect(got.code).toBe(0);
     expect(got.stdout).toBe(`hello ${pv}\n`);
+  });
+});
+
+describe.each(kinds)('(h) MQTT over WebSockets against %s', (kind) => {
+  // Known gap: the port has no src/broker/websockets.ts yet and listeners__start (mosquitto.ts)
+  // opens only mp_mqtt listeners, silently skipping `protocol websockets`. `it.fails` keeps the
+  // suite green while the gap exists and turns red once it is closed: then drop the `.fails`.
+  const test_ = kind === 'port' ? it.fails : it;
+  test_('an MQTT.js client connects over ws:// and gets a message published over TCP', async () => {
+    const ws = await freePort();
+    const b = await startBroker(kind, `listener {{port}}\nlistener ${ws}\nprotocol websockets\nallow_anonymous true\n`);
+    try {
+      const c = await new Promise<MqttClient>((res, rej) => {
+        const x = mqtt_connect(`ws://127.0.0.1:${ws}`, { clientId: `ws-${kind}`, reconnectPeriod: 0, connectTimeout: 3000 });
+        x.once('connect', () => res(x));
+        x.once('error', (e) => { x.end(true); rej(e); });
+      });
+      const got = collect(c);
+      await c.subscribeAsync('interop/ws', { qos: 1 });
+      expect((await pub(b.port, ['-t', 'interop/ws', '-m', 'over tcp', '-q', '1'])).code).toBe(0);
+      await until(() => got.length === 1, 5000, 'the message over ws');
+      expect(got[0].payload).toBe('over tcp');
+      await c.endAsync();
+    } finally {
+      await b.stop();
+    }
   });
 });
 
