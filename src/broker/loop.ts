@@ -133,9 +133,10 @@ export function mosquitto_main_loop(listensock: mosquitto__listener_sock[]): Pro
   if (rc) return Promise.resolve(rc);
 
   return new Promise((resolve) => {
-    const timer = setInterval(() => {
+    const loop_pass = (): void => {
       if (!flags.run) {
         clearInterval(timer);
+        loop__wakeup_pass = null;
         mux__cleanup(listensock);
         resolve(MOSQ_ERR_SUCCESS);
         return;
@@ -166,8 +167,22 @@ export function mosquitto_main_loop(listensock: mosquitto__listener_sock[]): Pro
         flags.flag_tree_print = false;
       }
       plugin__handle_tick();
-    }, LOOP_INTERVAL_MS);
+    };
+    const timer = setInterval(loop_pass, LOOP_INTERVAL_MS);
+    loop__wakeup_pass = loop_pass;
   });
+}
+
+/** The pass of the running main loop, for loop__wakeup. */
+let loop__wakeup_pass: (() => void) | null = null;
+
+/**
+ * Runs a main loop pass now, as a signal interrupting epoll_wait does in C, so a SIGHUP reload
+ * or a SIGTERM stop takes effect before any socket event that follows it.
+ * @tsonly C gets this for free from EINTR; a libuv timer has to be nudged
+ */
+export function loop__wakeup(): void {
+  loop__wakeup_pass?.();
 }
 
 /** The notice logged when a client goes away for `reason`, or null when nothing is logged. */

@@ -9,7 +9,7 @@ import { config__cleanup, config__init, config__new_listener, config__parse_args
 import { context__cleanup, context__free_disused, context__send_will } from './context.js';
 import { db__close, db__open } from './database.js';
 import { log__close, log__init, log__printf } from './logging.js';
-import { loop__update_time, mosquitto_main_loop } from './loop.js';
+import { loop__update_time, loop__wakeup, mosquitto_main_loop } from './loop.js';
 import { db, mp_mqtt, VERSION } from './mosquitto_broker_internal.js';
 import type { mosquitto__config, mosquitto__listener, mosquitto__listener_sock } from './mosquitto_broker_internal.js';
 import { net__broker_cleanup, net__broker_init, net__socket_listen } from './net.js';
@@ -203,14 +203,21 @@ function listeners__stop(): void {
 
 /**
  * Routes signals to the flag-raising handlers.
- * @adapted process.on replaces signal(2); SIGPIPE needs no handling in Node
+ * @adapted process.on replaces signal(2), and each signal also runs a loop pass at once (see
+ *   loop__wakeup); SIGPIPE needs no handling in Node
  */
 function signal__setup(): void {
-  process.on('SIGINT', handle_sigint);
-  process.on('SIGTERM', handle_sigint);
-  process.on('SIGHUP', handle_sighup);
-  process.on('SIGUSR1', handle_sigusr1);
-  process.on('SIGUSR2', handle_sigusr2);
+  const on = (signal: NodeJS.Signals, handler: () => void): void => {
+    process.on(signal, () => {
+      handler();
+      loop__wakeup();
+    });
+  };
+  on('SIGINT', handle_sigint);
+  on('SIGTERM', handle_sigint);
+  on('SIGHUP', handle_sighup);
+  on('SIGUSR1', handle_sigusr1);
+  on('SIGUSR2', handle_sigusr2);
 }
 
 /** Writes the broker's pid to `pid_file`, when one is configured. */
