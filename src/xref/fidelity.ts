@@ -5,13 +5,18 @@
  * (the TS cannot call them yet). The TS function's calls are kept when the callee is a TS
  * function paired with a C function, and are compared under that C name.
  *
- * A pair is 'same' when both sets agree. Otherwise it is 'explained' when the TS function
- * carries `@adapted` and the note names every diverging callee or at most half of the calls
- * diverge (a one-line note can account for a changed mechanism, not for a rewritten function);
- * else it is 'flagged'.
+ * Two kinds of C-only calls are the JS runtime's doing and are listed apart (`runtime`), not
+ * counted: calls that release memory (`*_free`, `*_free_all`: the garbage collector does it), and
+ * `log__printf` when every log call of the C function is an out-of-memory message (a JS
+ * allocation does not fail that way).
+ *
+ * A pair is 'same' when the remaining sets agree. Otherwise it is 'explained' when the TS
+ * function carries `@adapted` and the note names every diverging callee, or no more callees
+ * diverge than max(2, shared calls) (a one-line note accounts for a changed mechanism, not for a
+ * rewritten function); else it is 'flagged'.
  */
 import type { CStatus, Matching } from './match.js';
-import type { CFunction, TsFunction } from './types.js';
+import type { CFunction, CLogFormat, TsFunction } from './types.js';
 
 export type FidelityVerdict = 'same' | 'explained' | 'flagged';
 
@@ -25,6 +30,8 @@ export interface Fidelity {
   shared: string[];
   /** C callees that are neither ported nor omitted. */
   unportedCallees: string[];
+  /** C-only calls accounted for by the JS runtime (memory release, out-of-memory logging). */
+  runtime: string[];
   verdict: FidelityVerdict;
 }
 
@@ -39,8 +46,22 @@ function resolver(statuses: CStatus[]): (name: string, file: string) => CStatus[
   };
 }
 
-export function fidelity(m: Matching): Fidelity[] {
+const FREES = /(^|_)free(_all)?$/;
+const OOM = /out of memory/i;
+
+/** Whether every log call inside a C function reports running out of memory. */
+function oomOnly(logs: CLogFormat[]): (c: CFunction) => boolean {
+  const byFn = new Map<string, CLogFormat[]>();
+  for (const l of logs) if (l.function) byFn.set(`${l.file}\u0000${l.function}`, [...(byFn.get(`${l.file}\u0000${l.function}`) ?? []), l]);
+  return (c) => {
+    const mine = (byFn.get(`${c.file}\u0000${c.name}`) ?? []).filter((l) => l.line >= c.start && l.line <= c.end);
+    return mine.length > 0 && mine.every((l) => OOM.test(l.format));
+  };
+}
+
+export function fidelity(m: Matching, logs: CLogFormat[]): Fidelity[] {
   const resolve = resolver(m.c);
+  const onlyOom = oomOnly(logs);
   /** TS name -> C name, for TS functions paired with a C function. */
   const tsToC = new Map<string, string>();
   for (const p of m.ts) if (p.status === 'paired' && p.cName) tsToC.set(p.ts.name, p.cName);
@@ -63,10 +84,11 @@ export function fidelity(m: Matching): Fidelity[] {
       const cName = tsToC.get(call.replace(/^\./, ''));
       if (cName && cName !== c.name) tsSide.add(cName);
     }
-    const onlyC = [...cSide].filter((n) => !tsSide.has(n));
+    const runtime = [...cSide].filter((n) => !tsSide.has(n) && (FREES.test(n) || (n === 'log__printf' && onlyOom(c))));
+    const onlyC = [...cSide].filter((n) => !tsSide.has(n) && !runtime.includes(n));
     const onlyTs = [...tsSide].filter((n) => !cSide.has(n));
     const shared = [...cSide].filter((n) => tsSide.has(n));
-    out.push({ ts: p.ts, c, onlyC, onlyTs, shared, unportedCallees: [...unported], verdict: verdict(p.ts, onlyC, onlyTs, shared) });
+    out.push({ ts: p.ts, c, onlyC, onlyTs, shared, unportedCallees: [...unported], runtime, verdict: verdict(p.ts, onlyC, onlyTs, shared) });
   }
   return out;
 }
@@ -77,5 +99,5 @@ function verdict(ts: TsFunction, onlyC: string[], onlyTs: string[], shared: stri
   const note = ts.tags.adapted;
   if (note === null) return 'flagged';
   const unexplained = diverging.filter((n) => !note.includes(n));
-  return unexplained.length === 0 || diverging.length <= shared.length ? 'explained' : 'flagged';
+  return unexplained.length === 0 || diverging.length <= Math.max(2, shared.length) ? 'explained' : 'flagged';
 }

@@ -84,7 +84,8 @@ export async function buildModel(opts: ReadOptions = {}): Promise<Model> {
   const { omissions } = loadOmissions(root);
   const defines = c.flatMap((f) => f.defines);
   const matching = match(c.flatMap((f) => f.functions), defines, ts.flatMap((f) => f.functions), omissions);
-  const fid = fidelity(matching);
+  const logs = c.flatMap((f) => f.logs);
+  const fid = fidelity(matching, logs);
   const accepted = new Set(ts.flatMap((f) => f.configOptions));
   const seen = new Set<string>();
   const options = c.flatMap((f) => f.configOptions).filter((o) => !seen.has(o.value) && seen.add(o.value))
@@ -106,6 +107,56 @@ export async function buildModel(opts: ReadOptions = {}): Promise<Model> {
     sys,
     structs: c.flatMap((f) => f.structs),
     defines,
-    logs: c.flatMap((f) => f.logs),
+    logs,
+  };
+}
+
+const at = (f: { file: string; line: number }) => `${f.file}:${f.line}`;
+
+/**
+ * The JSON the site reads. Functions are referred to across sides as `file:line` of their name;
+ * C paths are relative to the C tree, TS paths to the repository.
+ */
+export function toJson(m: Model): unknown {
+  const status = new Map(m.matching.c.map((s) => [s.fn, s]));
+  const pairing = new Map(m.matching.ts.map((p) => [p.ts, p]));
+  const cByKey = new Map(m.matching.c.map((s) => [`${s.fn.file}\u0000${s.fn.name}`, s.fn]));
+  const cov = new Map(m.coverage.map((c) => [c.file, c]));
+  return {
+    version: 1,
+    cTree: m.cTree,
+    configuration: m.configuration,
+    c: m.c.map((f) => ({
+      file: f.file,
+      coverage: cov.get(f.file) ?? null,
+      functions: f.functions.map((fn) => {
+        const s = status.get(fn);
+        return { ...fn, file: undefined, status: s?.status, reason: s?.reason, ts: s?.ts.map(at) ?? [] };
+      }),
+      structs: f.structs.map((s) => ({ ...s, file: undefined })),
+      defines: f.defines.map((d) => ({ ...d, file: undefined })),
+      logs: f.logs.map((l) => ({ ...l, file: undefined })),
+    })),
+    ts: m.ts.map((f) => ({
+      file: f.file,
+      functions: f.functions.map((fn) => {
+        const p = pairing.get(fn);
+        const c = p?.cFile && p.cName ? cByKey.get(`${p.cFile}\u0000${p.cName}`) : undefined;
+        return {
+          ...fn,
+          file: undefined,
+          pairing: p ? { status: p.status, via: p.via, cFile: p.cFile, cName: p.cName, c: c ? at(c) : null } : null,
+        };
+      }),
+    })),
+    fidelity: m.fidelity.map((x) => ({
+      name: x.c.name, c: at(x.c), ts: at(x.ts), verdict: x.verdict,
+      shared: x.shared, onlyC: x.onlyC, onlyTs: x.onlyTs, unportedCallees: x.unportedCallees, runtime: x.runtime,
+    })),
+    options: m.options,
+    sys: m.sys,
+    unpaired: m.matching.ts.filter((p) => p.status === 'unpaired').map((p) => at(p.ts)),
+    badTags: m.matching.ts.filter((p) => p.status === 'bad-tag').map((p) => ({ ts: at(p.ts), cFile: p.cFile, cName: p.cName })),
+    staleOmissions: m.matching.staleOmissions,
   };
 }
