@@ -4,7 +4,7 @@
  * changes (its own hash is part of the key).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,11 +58,13 @@ export class InventoryCache<T> {
     return value;
   }
 
-  /** Writes the entries used in this run (stale files drop out). */
+  /** Writes the entries used in this run (stale files drop out), atomically (write, then rename). */
   save(): void {
     if (!this.path) return;
     if (!this.dirty && Object.keys(this.fresh.files).length === Object.keys(this.data.files).length) return;
     mkdirSync(dirname(this.path), { recursive: true });
-    writeFileSync(this.path, JSON.stringify(this.fresh));
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.fresh));
+    renameSync(tmp, this.path);
   }
 }
