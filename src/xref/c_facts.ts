@@ -25,6 +25,26 @@ export function cString(node: Node): string | null {
     .join('');
 }
 
+/**
+ * The config parser tests the first word of a line in one long `if / else if` chain; `token` is
+ * also compared with option values (`out`, `in`, `both`) in short chains of their own. An option
+ * name is a comparison in a chain of at least this many.
+ */
+const OPTION_CHAIN_MIN = 20;
+
+/** Start of the `if / else if` chain whose condition holds a node (-1 outside any if). */
+function chainHead(node: Node): number {
+  let n: Node | null = node;
+  while (n && n.type !== 'if_statement') n = n.parent;
+  while (n?.parent?.type === 'else_clause' && n.parent.parent?.type === 'if_statement') n = n.parent.parent;
+  return n ? n.startIndex : -1;
+}
+
+/** A `$SYS/` topic a broker publishes: no wildcard, no empty level (`connection//state` is a strlen). */
+function isPublishedTopic(value: string): boolean {
+  return value.startsWith('$SYS/') && !/[#+]/.test(value) && !value.includes('//');
+}
+
 function enclosing(functions: CFunction[], ln: number): string | null {
   return functions.find((f) => f.condition === null && f.start <= ln && ln <= f.end)?.name ?? null;
 }
@@ -38,6 +58,7 @@ export function extractFacts(tree: Tree, file: string, functions: CFunction[]): 
   const configOptions: CLiteral[] = [];
   const root = tree.rootNode;
   const isConf = file === 'src/conf.c';
+  const chains = new Map<number, CLiteral[]>();
   for (const call of descendants(root, 'call_expression')) {
     const fn = call.childForFieldName('function')?.text ?? '';
     const args = kids(call.childForFieldName('arguments') ?? call).filter((a) => a.type !== 'comment');
@@ -51,13 +72,18 @@ export function extractFacts(tree: Tree, file: string, functions: CFunction[]): 
     } else if (isConf && /^str(case)?cmp$/.test(fn) && args[0]?.text === 'token' && args[1]) {
       const value = cString(args[1]);
       const ln = line(call);
-      if (value !== null) configOptions.push({ file, line: ln, function: enclosing(functions, ln), value });
+      if (value !== null) {
+        const head = chainHead(call);
+        const lit = { file, line: ln, function: enclosing(functions, ln), value };
+        chains.set(head, [...(chains.get(head) ?? []), lit]);
+      }
     }
   }
+  for (const lits of chains.values()) if (lits.length >= OPTION_CHAIN_MIN) configOptions.push(...lits);
   const sysTopics: CLiteral[] = [];
   for (const lit of descendants(root, ['string_literal'])) {
     const value = cString(lit);
-    if (value === null || !value.startsWith('$SYS/')) continue;
+    if (value === null || !isPublishedTopic(value)) continue;
     const ln = line(lit);
     sysTopics.push({ file, line: ln, function: enclosing(functions, ln), value });
   }

@@ -66,7 +66,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       break;
     case 'show': {
       const root = repoRoot();
-      out(showReport(m, rest[0], { repo: root, cTree: cRoot(root) }, process.stdout.columns || 200));
+      out(showReport(m, rest[0], { repo: root, cTree: cRoot(root) }, process.stdout.columns || Number(process.env.COLUMNS) || 200));
       break;
     }
     case 'missing': {

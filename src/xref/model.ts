@@ -91,7 +91,7 @@ export async function buildModel(opts: ReadOptions = {}): Promise<Model> {
   const options = c.flatMap((f) => f.configOptions).filter((o) => !seen.has(o.value) && seen.add(o.value))
     .map((o) => ({ name: o.value, line: o.line, accepted: accepted.has(o.value) }));
   const tsTopics = ts.flatMap((f) => f.sysTopics.map((s) => ({ ...s, file: f.file })));
-  const sys = c.flatMap((f) => f.sysTopics).map((s) => ({
+  const sys = c.filter((f) => f.file.startsWith('src/')).flatMap((f) => f.sysTopics).map((s) => ({
     ...s,
     ts: tsTopics.filter((t) => topicPattern(t.value) === topicPattern(s.value)).map((t) => `${t.file}:${t.line}`),
   }));

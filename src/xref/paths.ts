@@ -33,9 +33,12 @@ export function cRoot(root: string): string {
   return dir;
 }
 
-/** Cache folder (node_modules/.cache is ignored by git, as tools customarily use it). */
+/**
+ * Cache folder (node_modules/.cache is ignored by git, as tools customarily use it); one for the
+ * TS sources (tests) and one for the compiled CLI, whose code hashes differ.
+ */
 export function cacheDir(root: string): string {
-  return join(root, 'node_modules', '.cache', 'mosquitto-ts-xref');
+  return join(root, 'node_modules', '.cache', 'mosquitto-ts-xref', import.meta.url.endsWith('.ts') ? 'src' : 'dist');
 }
 
 /** Files under `dir` whose names end with one of `exts`, as sorted '/'-separated paths relative to `base`. */
