@@ -185,6 +185,26 @@ export function loop__wakeup(): void {
   loop__wakeup_pass?.();
 }
 
+let loop__pass_pending = false;
+
+function loop__pending_pass(): void {
+  loop__pass_pending = false;
+  loop__wakeup();
+}
+
+/**
+ * Asks for a loop pass once the current batch of socket events has been handled. In C every
+ * return from epoll_wait runs the periodic duties, so an expired session is gone before the
+ * packets that follow a new connection are read; this keeps that order.
+ * @tsonly the epoll loop does this by construction; one setImmediate covers a whole batch
+ */
+export function loop__wakeup_after_events(): void {
+  if (!loop__pass_pending && loop__wakeup_pass) {
+    loop__pass_pending = true;
+    setImmediate(loop__pending_pass);
+  }
+}
+
 /** The notice logged when a client goes away for `reason`, or null when nothing is logged. */
 function disconnect_reason_text(id: string, reason: number): string | null {
   switch (reason) {

@@ -12,7 +12,7 @@ import { MOSQ_ERR_CONN_LOST, MOSQ_ERR_SUCCESS } from '../include/mosquitto.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
 import { net__read_available } from '../lib/net_mosq.js';
 import { packet__read } from '../lib/packet_mosq.js';
-import { do_disconnect, loop__update_time } from './loop.js';
+import { do_disconnect, loop__update_time, loop__wakeup_after_events } from './loop.js';
 import type { mosquitto__listener_sock } from './mosquitto_broker_internal.js';
 import { net__socket_accept } from './net.js';
 
@@ -28,6 +28,7 @@ export function mux__init(listensock: mosquitto__listener_sock[]): number {
       if (context) {
         mux__add_in(context);
       }
+      loop__wakeup_after_events();
     });
   }
   return MOSQ_ERR_SUCCESS;
@@ -43,11 +44,13 @@ export function mux__add_in(context: mosquitto): number {
     if (context.sock !== sock) return;
     loop__update_time();
     loop_handle_reads_writes(context, chunk);
+    loop__wakeup_after_events();
   });
   sock.on('close', () => {
     if (context.sock !== sock) return;
     loop__update_time();
     do_disconnect(context, MOSQ_ERR_CONN_LOST);
+    loop__wakeup_after_events();
   });
   sock.on('error', () => {
     /* `close` follows every error and does the disconnecting. */
