@@ -153,6 +153,10 @@ export function toJson(m: Model): unknown {
       name: x.c.name, c: at(x.c), ts: at(x.ts), verdict: x.verdict,
       shared: x.shared, onlyC: x.onlyC, onlyTs: x.onlyTs, unportedCallees: x.unportedCallees, runtime: x.runtime,
     })),
+    structs: m.structs.map((st) => {
+      const ts = m.ts.flatMap((f) => f.functions).find((t) => (t.kind === 'interface' || t.kind === 'class') && t.name === st.name);
+      return { name: st.name, c: at(st), fields: st.fields.length, ts: ts ? at(ts) : null };
+    }),
     options: m.options,
     sys: m.sys,
     unpaired: m.matching.ts.filter((p) => p.status === 'unpaired').map((p) => at(p.ts)),
