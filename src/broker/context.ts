@@ -23,7 +23,11 @@ import { session_expiry__add } from './session_expiry.js';
 import { sub__clean_session } from './subs.js';
 import { will_delay__add } from './will_delay.js';
 
-function msg_data__new(inflight_maximum: number): mosquitto_msg_data {
+/**
+ * An empty in-flight/queued record with the given window.
+ * @tsonly stands in for the zeroed struct mosquitto_msg_data inside a calloc'd context
+ */
+export function msg_data__new(inflight_maximum: number): mosquitto_msg_data {
   return {
     inflight: null,
     queued: null,

@@ -42,7 +42,10 @@ import { mosquitto__set_state } from '../lib/util_mosq.js';
 import { db__message_write_inflight_out_all, db__message_write_queued_out } from './database.js';
 import { log__printf } from './logging.js';
 
-/** The log text for an MQTT 3.x CONNACK refusal code. */
+/**
+ * The log text for an MQTT 3.x CONNACK refusal code.
+ * @tsonly the switch of handle__connack's refusal branch, lifted out
+ */
 function connack_refusal_text(reason_code: number): string {
   switch (reason_code) {
     case CONNACK_REFUSED_PROTOCOL_VERSION:

@@ -75,7 +75,7 @@ import type { mosquitto_property } from '../lib/property_mosq.js';
 import { mosquitto_pub_topic_check } from '../lib/util_topic.js';
 import { mosquitto__set_state, util__random_bytes } from '../lib/util_mosq.js';
 import { will__clear } from '../lib/will_mosq.js';
-import { context__send_will } from './context.js';
+import { context__send_will, msg_data__new } from './context.js';
 import { db__message_reconnect_reset, db__message_write_inflight_out_all, db__message_write_queued_out, db__msg_store_ref_dec } from './database.js';
 import { keepalive__add } from './keepalive.js';
 import { log__printf } from './logging.js';
@@ -175,8 +175,8 @@ export function connect__on_authorised(context: mosquitto, auth_data_out: Buffer
 
         context.msgs_in = found_context.msgs_in;
         context.msgs_out = found_context.msgs_out;
-        found_context.msgs_in = empty_msg_data();
-        found_context.msgs_out = empty_msg_data();
+        found_context.msgs_in = msg_data__new(0);
+        found_context.msgs_out = msg_data__new(0);
 
         context.msgs_in.inflight_quota = in_quota;
         context.msgs_out.inflight_quota = out_quota;
@@ -287,11 +287,6 @@ export function connect__on_authorised(context: mosquitto, auth_data_out: Buffer
   if (rc) return rc;
   rc = db__message_write_inflight_out_all(context);
   return rc;
-}
-
-/** An empty in-flight/queued record, for the session whose messages just moved away. */
-function empty_msg_data(): mosquitto['msgs_in'] {
-  return { inflight: null, queued: null, msg_bytes: 0, msg_bytes12: 0, msg_count: 0, msg_count12: 0, inflight_quota: 0, inflight_maximum: 0 };
 }
 
 /**

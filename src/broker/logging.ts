@@ -45,13 +45,19 @@ const MONTH_ABBR = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep
 const MONTH_FULL = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
   'September', 'October', 'November', 'December'];
 
-/** Day of the year, 0-based, of a local date. */
+/**
+ * Day of the year, 0-based, of a local date.
+ * @tsonly part of the strftime stand-in
+ */
 function day_of_year(t: Date): number {
   const start = new Date(t.getFullYear(), 0, 1);
   return Math.round((new Date(t.getFullYear(), t.getMonth(), t.getDate()).getTime() - start.getTime()) / 86400000);
 }
 
-/** ISO 8601 week-based year and week number of a local date. */
+/**
+ * ISO 8601 week-based year and week number of a local date.
+ * @tsonly part of the strftime stand-in
+ */
 function iso_week(t: Date): { year: number; week: number } {
   const wday = (t.getDay() + 6) % 7; /* Monday = 0 */
   const thursday = new Date(t.getFullYear(), t.getMonth(), t.getDate() - wday + 3);

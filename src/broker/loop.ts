@@ -187,6 +187,10 @@ export function loop__wakeup(): void {
 
 let loop__pass_pending = false;
 
+/**
+ * Runs the loop pass that loop__wakeup_after_events asked for.
+ * @tsonly the setImmediate callback of loop__wakeup_after_events
+ */
 function loop__pending_pass(): void {
   loop__pass_pending = false;
   loop__wakeup();
@@ -205,7 +209,10 @@ export function loop__wakeup_after_events(): void {
   }
 }
 
-/** The notice logged when a client goes away for `reason`, or null when nothing is logged. */
+/**
+ * The notice logged when a client goes away for `reason`, or null when nothing is logged.
+ * @tsonly the C switch in do_disconnect, lifted out so do_disconnect reads as in C
+ */
 function disconnect_reason_text(id: string, reason: number): string | null {
   switch (reason) {
     case MOSQ_ERR_SUCCESS:

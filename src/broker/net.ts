@@ -8,6 +8,7 @@ import type { Server, Socket } from 'node:net';
 import { lookup } from 'node:dns/promises';
 import { MOSQ_ERR_INVAL, MOSQ_LOG_ERR, MOSQ_LOG_INFO, MOSQ_LOG_NOTICE } from '../include/mosquitto.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
+import { strerror } from '../lib/misc_mosq.js';
 import { context__cleanup, context__init } from './context.js';
 import { log__printf } from './logging.js';
 import { db } from './mosquitto_broker_internal.js';
@@ -110,7 +111,10 @@ async function net__socket_listen_tcp(listener: mosquitto__listener): Promise<nu
   return 0;
 }
 
-/** Binds and listens, resolving to the system error if that fails. */
+/**
+ * Binds and listens, resolving to the system error if that fails.
+ * @tsonly bind(2) and listen(2) in one asynchronous step, as Node offers them
+ */
 function listen(server: Server, host: string, family: number, port: number): Promise<NodeJS.ErrnoException | null> {
   return new Promise((resolve) => {
     const onError = (err: NodeJS.ErrnoException): void => resolve(err);
@@ -122,17 +126,10 @@ function listen(server: Server, host: string, family: number, port: number): Pro
   });
 }
 
-/** The strerror(3) text for a Node system error, as mosquitto prints it. */
-function strerror(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
-    case 'EADDRINUSE': return 'Address already in use';
-    case 'EACCES': return 'Permission denied';
-    case 'EADDRNOTAVAIL': return 'Cannot assign requested address';
-    default: return err.message;
-  }
-}
-
-/** The gai_strerror(3) text for a failed lookup. */
+/**
+ * The gai_strerror(3) text for a failed lookup.
+ * @tsonly Node reports lookup failures by errno name, not glibc's wording
+ */
 function gai_strerror(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOTFOUND') return 'Name or service not known';

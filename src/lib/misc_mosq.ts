@@ -25,6 +25,8 @@ const STRERROR_TEXT: Record<string, string> = {
   ENOENT: 'No such file or directory',
   EIO: 'Input/output error',
   EACCES: 'Permission denied',
+  EADDRINUSE: 'Address already in use',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
   EBUSY: 'Device or resource busy',
   EEXIST: 'File exists',
   ENOTDIR: 'Not a directory',

@@ -58,6 +58,10 @@ export function net__read_view(mosq: mosquitto, count: number): Buffer {
   return mosq.in_chunk!.subarray(start, start + count);
 }
 
+/**
+ * Sends what was corked during this tick.
+ * @tsonly the other half of net__write's batching
+ */
 function uncork(sock: Socket): void {
   sock.uncork();
 }
