@@ -3,6 +3,7 @@
  * pid file, database, logging, security, listeners, main loop) and the orderly shutdown after it.
  * @module
  */
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { MOSQ_ERR_NOMEM, MOSQ_ERR_SUCCESS, MOSQ_ERR_UNKNOWN, MOSQ_LOG_ERR, MOSQ_LOG_INFO, MOSQ_LOG_WARNING } from '../include/mosquitto.js';
 import { config__cleanup, config__init, config__new_listener, config__parse_args } from './conf.js';
@@ -83,6 +84,33 @@ function user_exists(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Set in the environment of the detached copy, so that it does not detach again. */
+const DAEMON_ENV = 'MOSQUITTO_TS_DAEMONISED';
+
+/**
+ * Detaches from the terminal: the broker carries on in the background and the command returns.
+ * Returns true in the process that should exit now.
+ * @adapted Node cannot fork(2), so a detached copy of the broker is started with the same command
+ *   line (stdio on /dev/null, a new session as setsid gives) and the original process exits
+ */
+function mosquitto__daemonise(): boolean {
+  if (process.env[DAEMON_ENV]) {
+    return false;
+  }
+  try {
+    const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, [DAEMON_ENV]: '1' },
+    });
+    child.unref();
+  } catch (err) {
+    log__printf(null, MOSQ_LOG_ERR, `Error in fork: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  return true;
 }
 
 /** Fills a listener with mosquitto's defaults. */
@@ -250,6 +278,10 @@ export async function main(argv: string[]): Promise<number> {
 
   rc = drop_privileges(config);
   if (rc !== MOSQ_ERR_SUCCESS) return rc;
+
+  if (config.daemon && mosquitto__daemonise()) {
+    return MOSQ_ERR_SUCCESS;
+  }
   if (pid__write()) return 1;
 
   rc = db__open(config);

@@ -75,6 +75,18 @@ import {
   MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION,
   MQTT_RC_USE_ANOTHER_SERVER,
   MQTT_RC_WILDCARD_SUBS_NOT_SUPPORTED,
+  CMD_AUTH,
+  CMD_CONNACK,
+  CMD_CONNECT,
+  CMD_DISCONNECT,
+  CMD_PUBACK,
+  CMD_PUBCOMP,
+  CMD_PUBLISH,
+  CMD_PUBREC,
+  CMD_PUBREL,
+  CMD_SUBSCRIBE,
+  CMD_UNSUBSCRIBE,
+  CMD_WILL,
 } from '../include/mqtt_protocol.js';
 
 const ERROR_TEXT = new Map<number, string>([
@@ -113,6 +125,23 @@ const ERROR_TEXT = new Map<number, string>([
 export function mosquitto_strerror(mosq_errno: number): string {
   if (mosq_errno === MOSQ_ERR_ERRNO) return 'Unknown error.';
   return ERROR_TEXT.get(mosq_errno) ?? 'Unknown error.';
+}
+
+const CONNACK_TEXT = [
+  'Connection Accepted.',
+  'Connection Refused: unacceptable protocol version.',
+  'Connection Refused: identifier rejected.',
+  'Connection Refused: broker unavailable.',
+  'Connection Refused: bad user name or password.',
+  'Connection Refused: not authorised.',
+];
+
+/**
+ * The text for an MQTT 3.x CONNACK return code.
+ * @adapted a lookup table replaces the switch
+ */
+export function mosquitto_connack_string(connack_code: number): string {
+  return CONNACK_TEXT[connack_code] ?? 'Connection Refused: unknown reason.';
 }
 
 /** Texts for MQTT 5 reason codes; several codes share a number, and the first text listed wins, as in the C switch. */
@@ -171,4 +200,28 @@ for (const [code, text] of [
  */
 export function mosquitto_reason_string(reason_code: number): string {
   return REASON_TEXT.get(reason_code) ?? 'Unknown reason';
+}
+
+const COMMAND_NAMES = new Map<string, number>([
+  ['connect', CMD_CONNECT],
+  ['connack', CMD_CONNACK],
+  ['publish', CMD_PUBLISH],
+  ['puback', CMD_PUBACK],
+  ['pubrec', CMD_PUBREC],
+  ['pubrel', CMD_PUBREL],
+  ['pubcomp', CMD_PUBCOMP],
+  ['subscribe', CMD_SUBSCRIBE],
+  ['unsubscribe', CMD_UNSUBSCRIBE],
+  ['disconnect', CMD_DISCONNECT],
+  ['auth', CMD_AUTH],
+  ['will', CMD_WILL],
+]);
+
+/**
+ * The packet type for a command name, ignoring case ("publish" gives CMD_PUBLISH).
+ * @adapted returns the command with the code instead of writing through a pointer
+ */
+export function mosquitto_string_to_command(str: string): { rc: number; cmd: number } {
+  const cmd = COMMAND_NAMES.get(str.toLowerCase());
+  return cmd === undefined ? { rc: MOSQ_ERR_INVAL, cmd: 0 } : { rc: MOSQ_ERR_SUCCESS, cmd };
 }
