@@ -247,6 +247,9 @@ function disconnect_reason_text(id: string, reason: number): string | null {
 /**
  * Ends a client's connection for `reason`: logs why (when connection_messages is on), stops
  * watching the socket and hands the context to context__disconnect (will, session expiry).
+ * @adapted the libwebsockets branch (mosquitto__set_state, context__remove_from_by_id) is not
+ *   needed: websocket clients close like TCP ones here; the reason texts, with their
+ *   mosquitto_strerror fallback, sit in disconnect_reason_text
  */
 export function do_disconnect(context: mosquitto, reason: number): void {
   if (context.state === mosq_cs_disconnected) {

@@ -4,7 +4,8 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mosquitto__fopen } from '../lib/misc_mosq.js';
 import { MOSQ_ERR_NOMEM, MOSQ_ERR_SUCCESS, MOSQ_ERR_UNKNOWN, MOSQ_LOG_ERR, MOSQ_LOG_INFO, MOSQ_LOG_WARNING } from '../include/mosquitto.js';
 import { config__cleanup, config__init, config__new_listener, config__parse_args } from './conf.js';
 import { context__cleanup, context__free_disused, context__send_will } from './context.js';
@@ -252,9 +253,11 @@ function signal__setup(): void {
 function pid__write(): number {
   const pid_file = db.config!.pid_file;
   if (pid_file) {
-    try {
-      writeFileSync(pid_file, String(process.pid));
-    } catch {
+    const pid = mosquitto__fopen(pid_file, 'wt', false);
+    if (pid) {
+      writeSync(pid.fd, String(process.pid));
+      closeSync(pid.fd);
+    } else {
       log__printf(null, MOSQ_LOG_ERR, 'Error: Unable to write pid file.');
       return 1;
     }
