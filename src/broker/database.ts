@@ -60,6 +60,7 @@ import type {
   mosquitto_msg_store,
 } from './mosquitto_broker_internal.js';
 import { log__printf } from './logging.js';
+import { persist__restore } from './persist_read.js';
 import { retain__clean, retain__init } from './retain.js';
 import { sub__add_hier_entry, sub__messages_queue } from './subs.js';
 import { g } from './sys_tree.js';
@@ -161,9 +162,8 @@ export function db__ready_for_queue(context: mosquitto, qos: number, msg_data: m
 
 /**
  * Sets the database up empty: no clients, the two root topics of the subscription tree ("" and
- * "$SYS"), and the retained-message tree's roots.
- * @adapted `db.subs` becomes a holder node for the roots; the persistence file is not read here
- *   (persist__restore is not ported yet)
+ * "$SYS"), and the retained-message tree's roots; then loads the persistence file, if any.
+ * @adapted `db.subs` becomes a holder node for the roots
  */
 export function db__open(config: mosquitto__config | null): number {
   if (!config) return MOSQ_ERR_INVAL;
@@ -188,6 +188,8 @@ export function db__open(config: mosquitto__config | null): number {
   retain__init();
 
   db.config!.security_options.unpwd = null;
+
+  if (persist__restore()) return 1;
 
   return MOSQ_ERR_SUCCESS;
 }

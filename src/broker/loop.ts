@@ -39,6 +39,7 @@ import { db, mosq_mo_broker } from './mosquitto_broker_internal.js';
 import type { mosquitto__listener_sock, mosquitto_message_v5 } from './mosquitto_broker_internal.js';
 import { listeners__reload_all_certificates } from './mosquitto.js';
 import { mux__cleanup, mux__delete, mux__init } from './mux.js';
+import { persist__backup } from './persist_write.js';
 import { plugin__handle_tick } from './plugin.js';
 import { mosquitto_security_apply, mosquitto_security_cleanup, mosquitto_security_init } from './security.js';
 import { session_expiry__check } from './session_expiry.js';
@@ -122,11 +123,12 @@ function queue_plugin_msgs(): void {
 /**
  * Runs the broker until a signal asks it to stop: socket events arrive through the mux, and a
  * timer performs the periodic duties of the C loop body (freeing contexts, `$SYS` updates,
- * keepalive, session expiry, delayed wills, config reload).
+ * keepalive, session expiry, delayed wills, autosave, config reload).
  * @adapted a libuv timer replaces the blocking `while(run)` loop; resolves when `run` is cleared
  */
 export function mosquitto_main_loop(listensock: mosquitto__listener_sock[]): Promise<number> {
   const start_time = mosquitto_time();
+  let last_backup = mosquitto_time();
   loop__update_time();
 
   const rc = mux__init(listensock);
@@ -150,7 +152,25 @@ export function mosquitto_main_loop(listensock: mosquitto__listener_sock[]): Pro
       keepalive__check();
       session_expiry__check();
       will_delay__check();
+      /* Autosave and SIGUSR1 write the database synchronously inside the pass, as C does. */
+      if (db.config!.persistence && db.config!.autosave_interval) {
+        if (db.config!.autosave_on_changes) {
+          if (db.persistence_changes >= db.config!.autosave_interval) {
+            persist__backup(false);
+            db.persistence_changes = 0;
+          }
+        } else {
+          if (last_backup + db.config!.autosave_interval < db.now_s) {
+            persist__backup(false);
+            last_backup = db.now_s;
+          }
+        }
+      }
 
+      if (flags.flag_db_backup) {
+        persist__backup(false);
+        flags.flag_db_backup = false;
+      }
       if (flags.flag_reload) {
         log__printf(null, MOSQ_LOG_INFO, 'Reloading config.');
         config__read(db.config!, true);

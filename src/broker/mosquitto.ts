@@ -15,6 +15,7 @@ import { loop__update_time, loop__wakeup, mosquitto_main_loop } from './loop.js'
 import { db, mp_mqtt, VERSION } from './mosquitto_broker_internal.js';
 import type { mosquitto__config, mosquitto__listener, mosquitto__listener_sock } from './mosquitto_broker_internal.js';
 import { net__broker_cleanup, net__broker_init, net__socket_listen } from './net.js';
+import { persist__backup } from './persist_write.js';
 import { mosquitto_security_init, mosquitto_security_module_cleanup, mosquitto_security_module_init } from './security.js';
 import { acl__find_acls } from './security_default.js';
 import { session_expiry__remove_all } from './session_expiry.js';
@@ -338,6 +339,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   will_delay__send_all();
 
+  persist__backup(true);
   session_expiry__remove_all();
 
   listeners__stop();
