@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+/* global process, console, setTimeout, Buffer */
+/**
+ * One load-client process for the scenarios where 50 or 10,000 real client processes would
+ * out-use the broker on a 2-core machine. Speaks just enough MQTT 3.1.1 (CONNECT, SUBSCRIBE,
+ * PUBLISH in, PINGREQ never: keepalive 0).
+ *
+ *   node bench/load.mjs fanout <port> <subscribers> <topic> <messages> <timeout_ms>
+ *     connects the subscribers, prints "ready" once every SUBACK is in, then counts each
+ *     subscriber's PUBLISHes by sequence number (the payload starts with "<seq> ") and prints one
+ *     JSON line: deliveries, lost, duplicated, ms (first delivery -> last), cpu_ms.
+ *   node bench/load.mjs idle <port> <connections> <timeout_ms>
+ *     opens the connections (source addresses 127.0.0.1-127.0.0.40, 400 in flight), prints one
+ *     JSON line with the time until the last CONNACK, then holds them until stdin closes.
+ */
+import { connect } from 'node:net';
+
+const [mode, portArg, ...rest] = process.argv.slice(2);
+const port = Number(portArg);
+const t_start = process.cpuUsage();
+
+function cpuMs() {
+  const u = process.cpuUsage(t_start);
+  return (u.user + u.system) / 1000;
+}
+
+function connectPacket(id) {
+  const idb = Buffer.from(id);
+  const rl = 10 + 2 + idb.length;
+  const b = Buffer.alloc(2 + rl);
+  let p = 0;
+  b[p++] = 0x10; b[p++] = rl; /* rl < 128 for the ids used here */
+  b.writeUInt16BE(4, p); p += 2; b.write('MQTT', p); p += 4;
+  b[p++] = 4; b[p++] = 0x02; b.writeUInt16BE(0, p); p += 2;
+  b.writeUInt16BE(idb.length, p); p += 2; idb.copy(b, p);
+  return b;
+}
+
+function subscribePacket(topic) {
+  const tb = Buffer.from(topic);
+  const rl = 2 + 2 + tb.length + 1;
+  const b = Buffer.alloc(2 + rl);
+  b[0] = 0x82; b[1] = rl; b.writeUInt16BE(1, 2); b.writeUInt16BE(tb.length, 4); tb.copy(b, 6); b[6 + tb.length] = 0;
+  return b;
+}
+
+/** Splits a byte stream into MQTT packets and calls onPacket(cmd, buf, start, end) for each. */
+function framer(onPacket) {
+  let pending = null;
+  return (chunk) => {
+    let buf = pending ? Buffer.concat([pending, chunk]) : chunk;
+    let pos = 0;
+    for (;;) {
+      if (buf.length - pos < 2) break;
+      let mult = 1, rl = 0, i = pos + 1, byte;
+      do {
+        if (i >= buf.length) { byte = -1; break; }
+        byte = buf[i++];
+        rl += (byte & 127) * mult; mult *= 128;
+      } while (byte & 128);
+      if (byte === -1 || buf.length - i < rl) break;
+      onPacket(buf[pos], buf, i, i + rl);
+      pos = i + rl;
+    }
+    pending = pos < buf.length ? buf.subarray(pos) : null;
+    if (pending) pending = Buffer.from(pending);
+  };
+}
+
+function fanout() {
+  const [nArg, topic, mArg, toArg] = rest;
+  const n = Number(nArg), m = Number(mArg), timeout = Number(toArg);
+  const seen = [];
+  let subacks = 0, deliveries = 0, dups = 0, bad = 0, first = 0, last = 0;
+  const socks = [];
+  const finish = (timedOut) => {
+    let lost = 0;
+    for (const s of seen) for (let i = 0; i < m; i++) if (!s[i]) lost++;
+    console.log(JSON.stringify({ deliveries, lost, duplicated: dups, bad, timed_out: timedOut, ms: last - first, cpu_ms: cpuMs() }));
+    for (const s of socks) s.destroy();
+    process.exit(0);
+  };
+  const timer = setTimeout(() => finish(true), timeout);
+  for (let k = 0; k < n; k++) {
+    const got = new Uint8Array(m);
+    seen.push(got);
+    const sock = connect({ port, host: '127.0.0.1' });
+    socks.push(sock);
+    sock.setNoDelay(true);
+    sock.on('connect', () => { sock.write(connectPacket(`fan${k}`)); sock.write(subscribePacket(topic)); });
+    sock.on('error', (e) => { console.error(`sub ${k}: ${e.message}`); });
+    sock.on('data', framer((cmd, buf, s, e) => {
+      const type = cmd & 0xf0;
+      if (type === 0x90) {
+        if (++subacks === n) console.log('ready');
+      } else if (type === 0x30) {
+        const tl = buf.readUInt16BE(s);
+        let p = s + 2 + tl + ((cmd & 0x06) ? 2 : 0);
+        let seq = 0;
+        while (p < e && buf[p] >= 0x30 && buf[p] <= 0x39) seq = seq * 10 + buf[p++] - 0x30;
+        if (seq >= m) { bad++; return; }
+        if (got[seq]) dups++; else got[seq] = 1;
+        if (deliveries === 0) first = Date.now();
+        deliveries++;
+        last = Date.now();
+        if (deliveries === n * m) { clearTimeout(timer); finish(false); }
+      }
+    }));
+  }
+}
+
+function idle() {
+  const [nArg, toArg] = rest;
+  const n = Number(nArg), timeout = Number(toArg);
+  const INFLIGHT = 400;
+  let started = 0, acked = 0, failed = 0;
+  const t0 = Date.now();
+  const socks = [];
+  const done = () => {
+    console.log(JSON.stringify({ connected: acked, failed, ms: Date.now() - t0, cpu_ms: cpuMs() }));
+    process.stdin.resume();
+    process.stdin.on('end', () => { for (const s of socks) s.destroy(); process.exit(0); });
+  };
+  const timer = setTimeout(() => { done(); }, timeout);
+  const next = () => {
+    if (started >= n) return;
+    const k = started++;
+    const sock = connect({ port, host: '127.0.0.1', localAddress: `127.0.0.${1 + (k % 40)}` });
+    socks.push(sock);
+    let ok = false;
+    sock.on('connect', () => sock.write(connectPacket(`idle${k}`)));
+    sock.on('data', (d) => {
+      if (!ok && d[0] === 0x20) {
+        ok = true; acked++;
+        if (acked + failed === n) { clearTimeout(timer); done(); } else next();
+      }
+    });
+    sock.on('error', () => {
+      if (!ok) { ok = true; failed++; if (acked + failed === n) { clearTimeout(timer); done(); } else next(); }
+    });
+  };
+  for (let i = 0; i < INFLIGHT; i++) next();
+}
+
+if (mode === 'fanout') fanout();
+else if (mode === 'idle') idle();
+else { console.error('usage: load.mjs fanout|idle ...'); process.exit(2); }
