@@ -1,0 +1,12 @@
+// Draws the notes' mermaid diagrams with the bundled mermaid (assets/mermaid.min.js).
+(function () {
+  'use strict';
+  if (!window.mermaid) return;
+  window.mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'default' });
+  window.mermaid.run({ querySelector: 'pre.mermaid' }).then(function () {
+    document.body.setAttribute('data-diagrams', 'done');
+  }, function (err) {
+    document.body.setAttribute('data-diagrams', 'error');
+    console.error(err);
+  });
+})();
