@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import { MOSQ_ERR_CONN_LOST, MOSQ_ERR_SUCCESS } from '../include/mosquitto.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
 import { net__read_available } from '../lib/net_mosq.js';
-import { packet__read } from '../lib/packet_mosq.js';
+import { packet__read, packet__write } from '../lib/packet_mosq.js';
 import { do_disconnect, loop__update_time, loop__wakeup_after_events } from './loop.js';
 import type { mosquitto__listener_sock } from './mosquitto_broker_internal.js';
 import { net__socket_accept } from './net.js';
@@ -35,8 +35,10 @@ export function mux__init(listensock: mosquitto__listener_sock[]): number {
 }
 
 /**
- * Starts watching a client's socket for incoming data and for it closing.
- * @adapted event listeners replace EPOLLIN registration; writes never wait for EPOLLOUT in Node
+ * Starts watching a client's socket for incoming data, for room to write again, and for it
+ * closing.
+ * @adapted event listeners replace EPOLLIN registration; `drain` (the socket took all it had
+ *   buffered after refusing more) stands in for EPOLLOUT, which C registers with mux__add_out
  */
 export function mux__add_in(context: mosquitto): number {
   const sock = context.sock!;
@@ -44,6 +46,12 @@ export function mux__add_in(context: mosquitto): number {
     if (context.sock !== sock) return;
     loop__update_time();
     loop_handle_reads_writes(context, chunk);
+    loop__wakeup_after_events();
+  });
+  sock.on('drain', () => {
+    if (context.sock !== sock) return;
+    loop__update_time();
+    loop_handle_writes(context);
     loop__wakeup_after_events();
   });
   sock.on('close', () => {
@@ -80,6 +88,21 @@ export function mux__cleanup(listensock: mosquitto__listener_sock[]): number {
     ls.sock.removeAllListeners('connection');
   }
   return MOSQ_ERR_SUCCESS;
+}
+
+/**
+ * Writes the packets that waited for the socket to drain, disconnecting the client on error.
+ * @c src/mux_epoll.c loop_handle_reads_writes
+ * @adapted the EPOLLOUT half of the C function, run on the socket's `drain`
+ */
+function loop_handle_writes(context: mosquitto): void {
+  if (!context.sock) {
+    return;
+  }
+  const rc = packet__write(context);
+  if (rc) {
+    do_disconnect(context, rc);
+  }
 }
 
 /**

@@ -67,13 +67,16 @@ function uncork(sock: Socket): void {
 }
 
 /**
- * Writes bytes to the client's socket and returns how many were taken (all of them: Node
- * buffers the rest), or -1 when the socket is gone.
- * @adapted packets written in the same tick are corked together and leave in one send
+ * Writes bytes to the client's socket and returns how many were taken, 0 when the socket cannot
+ * take more now (C's EAGAIN), or -1 when the socket is gone.
+ * @adapted packets written in the same tick are corked together and leave in one send; Node
+ *   buffers whatever it is given, so "full" is Node's own verdict (a write past its high water
+ *   mark), after which nothing more is taken until the socket's `drain`
  */
 export function net__write(mosq: mosquitto, buf: Buffer, pos: number, count: number): number {
   const sock = mosq.sock;
   if (!sock || sock.destroyed) return -1;
+  if (sock.writableNeedDrain) return 0;
   if (!sock.writableCorked) {
     sock.cork();
     process.nextTick(uncork, sock);

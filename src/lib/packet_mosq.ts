@@ -21,7 +21,7 @@ import { db } from '../broker/mosquitto_broker_internal.js';
 import { g } from '../broker/sys_tree.js';
 import { handle__packet } from '../broker/read_handle.js';
 import { keepalive__update } from '../broker/keepalive.js';
-import { mosq_cs_connect_pending, mosq_cs_connected, mosq_p_mqtt5 } from './mosquitto_internal.js';
+import { mosq_cs_connect_pending, mosq_cs_new, mosq_p_mqtt5 } from './mosquitto_internal.js';
 import type { mosquitto, mosquitto__packet } from './mosquitto_internal.js';
 import { net__read, net__read_available, net__read_view, net__write } from './net_mosq.js';
 import { packet__varint_bytes } from './packet_datatypes.js';
@@ -148,9 +148,11 @@ export function packet__check_oversize(mosq: mosquitto, remaining_length: number
 }
 
 /**
- * Hands queued packets to the socket, oldest first.
- * @adapted a Node socket buffers whatever it is given, so each packet goes out whole and the
- *   partial-write bookkeeping of the C loop never triggers; net__write batches per tick
+ * Hands queued packets to the socket, oldest first, until the socket is full; what is left
+ * waits in `out_packet` (and counts in `out_packet_count`) for the socket to drain.
+ * @adapted a Node socket takes each packet whole, so the partial-write bookkeeping of the C loop
+ *   never triggers; net__write batches per tick; the mux's `drain` listener stands in for
+ *   mux__add_out/EPOLLOUT
  */
 export function packet__write(mosq: mosquitto): number {
   if (!mosq) return MOSQ_ERR_INVAL;
@@ -174,6 +176,10 @@ export function packet__write(mosq: mosquitto): number {
     const packet = mosq.current_out_packet;
     if (packet.to_process > 0) {
       const write_length = net__write(mosq, packet.payload, packet.pos, packet.to_process);
+      if (write_length === 0) {
+        /* EAGAIN: the packet stays current and the socket's drain resumes the writing. */
+        return MOSQ_ERR_SUCCESS;
+      }
       if (write_length < 0) return MOSQ_ERR_CONN_LOST;
       g.g_bytes_sent += write_length;
       packet.to_process -= write_length;
@@ -224,8 +230,10 @@ export function packet__read(mosq: mosquitto): number {
     }
     mosq.in_packet.command = byte;
     g.g_bytes_received++;
-    /* The first packet of a connection must be CONNECT. */
-    if (!mosq.bridge && state === mosq_cs_connected && (byte & 0xf0) !== CMD_CONNECT) {
+    /* The first packet of a connection must be CONNECT. Upstream 2.0.11 tests for the client
+     * state `connected`, which a broker-side context never has, so the check never fired
+     * (CVE-2023-0809); this is the later upstream fix, as Debian's 2.0.11 package carries it. */
+    if (!mosq.bridge && state === mosq_cs_new && (byte & 0xf0) !== CMD_CONNECT) {
       return MOSQ_ERR_PROTOCOL;
     }
   }
