@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, performance */
 // Builds the companion site into site/dist (see site/README.md):
 //   node site/build.mjs [--no-api] [--no-check] [--out DIR] [--notes DIR]
 // Steps print as they go (a bar per step on a terminal) and the total time at the end.

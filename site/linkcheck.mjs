@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console, performance */
 // Link checker for the built site: every internal href/src in every HTML page must name a file
 // that exists in the site, and every #fragment an id (or <a name>) in the target page.
 //   node site/linkcheck.mjs [dir]      (default site/dist; exit 1 when a link is broken)

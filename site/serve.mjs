@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console, URL */
 // Serves the built site (site/dist) on 127.0.0.1:
 //   node site/serve.mjs [dir]     (PORT=4173 by default; HOST to change the address)
 import { createReadStream, existsSync, statSync } from 'node:fs';

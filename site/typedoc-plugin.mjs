@@ -1,3 +1,4 @@
+/* global process */
 // TypeDoc plugin for the companion site: every documented function of the port gets a `@c` block
 // linking to its C original's side-by-side page (the `@c` tag's own text where the function has
 // one, the cross-linker's pairing otherwise), and site-root placeholders in links become

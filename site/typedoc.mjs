@@ -1,3 +1,4 @@
+/* global process, console */
 // Runs TypeDoc over the port (the files the cross-linker reads) into site/dist/api. Run by the
 // site build as a child process (so it works in parallel with the other pages):
 //   node site/typedoc.mjs <out dir> <entry list file> <c map file>

@@ -1,3 +1,4 @@
+/* global window, document, console */
 // Draws the notes' mermaid diagrams with the bundled mermaid (assets/mermaid.min.js).
 (function () {
   'use strict';

@@ -1,3 +1,4 @@
+/* global window, document, location, history, URL, URLSearchParams, setTimeout, clearTimeout */
 // Identifier search over the index the build writes (assets/search-index.js sets
 // window.SEARCH_INDEX: one entry per name with its C and TS definitions and callers).
 (function () {
@@ -79,7 +80,7 @@
       search(input.value);
       var u = new URL(location.href);
       u.searchParams.set('q', input.value);
-      try { history.replaceState(null, '', u); } catch (err) { /* file:// in some browsers */ }
+      try { history.replaceState(null, '', u); } catch { /* file:// in some browsers */ }
     }, 80);
   });
   var q0 = new URLSearchParams(location.search).get('q');

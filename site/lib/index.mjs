@@ -46,7 +46,7 @@ export function indexModel(model, { mirroredCFiles }) {
   const cTwinOfTs = (tsFile) => {
     const withPage = twinsOfTs.get(tsFile);
     if (withPage?.length) return withPage[0];
-    let mirrored = [];
+    let mirrored;
     try {
       mirrored = mirroredCFiles(tsFile);
     } catch {

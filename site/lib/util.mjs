@@ -1,3 +1,4 @@
+/* global process, performance */
 // Small helpers shared by the site generator: escaping, site-relative links, file output,
 // and the progress display.
 import { mkdirSync, writeFileSync } from 'node:fs';
