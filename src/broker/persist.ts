@@ -9,15 +9,16 @@
  * padding and the host's byte order for the fields it does not convert (the 64-bit ones: store
  * ids, `last_db_id`, the expiry times). The port reads and writes that layout explicitly for a
  * little-endian 64-bit host (x86-64, arm64: what Debian's mosquitto writes), in the
- * `*__pack`/`*__unpack` helpers below. The C `read_e`/`write_e` macros become buffered reads and
- * writes on the port's {@link FILE}.
+ * `*__pack`/`*__unpack` helpers below; the 64-bit fields are `bigint`s here, exact as in the
+ * file, and become numbers (dbid_t) only where the broker takes them over. The C
+ * `read_e`/`write_e` macros become buffered reads and writes on the port's {@link FILE}.
  * @module
  */
 import { readSync, writeSync } from 'node:fs';
 import type { FILE } from '../lib/misc_mosq.js';
 import { strerror } from '../lib/misc_mosq.js';
 import type { mosquitto_property } from '../lib/property_mosq.js';
-import type { dbid_t, mosquitto__listener } from './mosquitto_broker_internal.js';
+import type { mosquitto__listener } from './mosquitto_broker_internal.js';
 
 export const MOSQ_DB_VERSION = 6;
 
@@ -48,14 +49,16 @@ export interface PF_header {
 
 /** struct PF_cfg: the broker-wide chunk, written first. */
 export interface PF_cfg {
-  last_db_id: dbid_t;
+  /** uint64 as in the file (the broker's dbid_t is a number) */
+  last_db_id: bigint;
   shutdown: number;
   dbid_size: number;
 }
 
 /** struct PF_client_v5: the client chunk as format version 5 had it. */
 export interface PF_client_v5 {
-  session_expiry_time: number;
+  /** int64 as in the file */
+  session_expiry_time: bigint;
   session_expiry_interval: number;
   last_mid: number;
   id_len: number;
@@ -76,7 +79,8 @@ export interface P_client {
 
 /** struct PF_client_msg: one message in a client's queues, by store id. */
 export interface PF_client_msg {
-  store_id: dbid_t;
+  /** uint64 as in the file */
+  store_id: bigint;
   mid: number;
   id_len: number;
   qos: number;
@@ -95,8 +99,10 @@ export interface P_client_msg {
 
 /** struct PF_msg_store: one stored message. */
 export interface PF_msg_store {
-  store_id: dbid_t;
-  expiry_time: number;
+  /** uint64 as in the file */
+  store_id: bigint;
+  /** int64 as in the file */
+  expiry_time: bigint;
   payloadlen: number;
   source_mid: number;
   source_id_len: number;
@@ -145,7 +151,8 @@ export interface P_sub {
 
 /** struct PF_retain: a retained message, by store id. */
 export interface PF_retain {
-  store_id: dbid_t;
+  /** uint64 as in the file */
+  store_id: bigint;
 }
 
 /** struct P_retain: a retained message chunk. */
@@ -159,7 +166,7 @@ export interface P_retain {
  */
 export function P_client__new(): P_client {
   return {
-    F: { session_expiry_time: 0, session_expiry_interval: 0, last_mid: 0, id_len: 0, listener_port: 0, username_len: 0 },
+    F: { session_expiry_time: 0n, session_expiry_interval: 0, last_mid: 0, id_len: 0, listener_port: 0, username_len: 0 },
     client_id: null,
     username: null,
   };
@@ -171,7 +178,7 @@ export function P_client__new(): P_client {
  */
 export function P_client_msg__new(): P_client_msg {
   return {
-    F: { store_id: 0, mid: 0, id_len: 0, qos: 0, state: 0, retain_dup: 0, direction: 0 },
+    F: { store_id: 0n, mid: 0, id_len: 0, qos: 0, state: 0, retain_dup: 0, direction: 0 },
     client_id: null,
     properties: null,
   };
@@ -184,7 +191,7 @@ export function P_client_msg__new(): P_client_msg {
 export function P_msg_store__new(): P_msg_store {
   return {
     F: {
-      store_id: 0, expiry_time: 0, payloadlen: 0, source_mid: 0, source_id_len: 0,
+      store_id: 0n, expiry_time: 0n, payloadlen: 0, source_mid: 0, source_id_len: 0,
       source_username_len: 0, topic_len: 0, source_port: 0, qos: 0, retain: 0,
     },
     payload: null,
@@ -207,31 +214,7 @@ export function P_sub__new(): P_sub {
  * @tsonly stands in for `memset(&chunk, 0, sizeof(struct P_retain))`
  */
 export function P_retain__new(): P_retain {
-  return { F: { store_id: 0 } };
-}
-
-/**
- * Reads an unsigned 64-bit host-order (little-endian) field as a number.
- * @tsonly C reads the field into a uint64_t; a JS number is exact up to 2^53, store ids never get there
- */
-export function persist__read_u64(buf: Buffer, offset: number): number {
-  return Number(buf.readBigUInt64LE(offset));
-}
-
-/**
- * Reads a signed 64-bit host-order (little-endian) field as a number.
- * @tsonly C reads the field into an int64_t/time_t
- */
-export function persist__read_i64(buf: Buffer, offset: number): number {
-  return Number(buf.readBigInt64LE(offset));
-}
-
-/**
- * Writes a 64-bit host-order (little-endian) field.
- * @tsonly C stores the integer in the struct and writes the struct's memory
- */
-function persist__write_64(buf: Buffer, value: number, offset: number): void {
-  buf.writeBigInt64LE(BigInt.asIntN(64, BigInt(Math.trunc(value))), offset);
+  return { F: { store_id: 0n } };
 }
 
 /**
@@ -251,7 +234,7 @@ export function PF_header__pack(header: PF_header): Buffer {
  */
 export function PF_cfg__pack(chunk: PF_cfg): Buffer {
   const buf = Buffer.alloc(sizeof_PF_cfg);
-  persist__write_64(buf, chunk.last_db_id, 0);
+  buf.writeBigUInt64LE(chunk.last_db_id, 0);
   buf.writeUInt8(chunk.shutdown & 0xff, 8);
   buf.writeUInt8(chunk.dbid_size & 0xff, 9);
   return buf;
@@ -262,7 +245,7 @@ export function PF_cfg__pack(chunk: PF_cfg): Buffer {
  * @tsonly fread() into the C struct
  */
 export function PF_cfg__unpack(buf: Buffer): PF_cfg {
-  return { last_db_id: persist__read_u64(buf, 0), shutdown: buf.readUInt8(8), dbid_size: buf.readUInt8(9) };
+  return { last_db_id: buf.readBigUInt64LE(0), shutdown: buf.readUInt8(8), dbid_size: buf.readUInt8(9) };
 }
 
 /**
@@ -272,7 +255,7 @@ export function PF_cfg__unpack(buf: Buffer): PF_cfg {
  */
 export function PF_client__pack(chunk: PF_client): Buffer {
   const buf = Buffer.alloc(sizeof_PF_client);
-  persist__write_64(buf, chunk.session_expiry_time, 0);
+  buf.writeBigInt64LE(chunk.session_expiry_time, 0);
   buf.writeUInt32BE(chunk.session_expiry_interval >>> 0, 8);
   buf.writeUInt16BE(chunk.last_mid & 0xffff, 12);
   buf.writeUInt16BE(chunk.id_len & 0xffff, 14);
@@ -288,7 +271,7 @@ export function PF_client__pack(chunk: PF_client): Buffer {
  */
 export function PF_client__unpack(buf: Buffer): PF_client {
   const F: PF_client = {
-    session_expiry_time: persist__read_i64(buf, 0),
+    session_expiry_time: buf.readBigInt64LE(0),
     session_expiry_interval: buf.readUInt32BE(8),
     last_mid: buf.readUInt16BE(12),
     id_len: buf.readUInt16BE(14),
@@ -309,7 +292,7 @@ export function PF_client__unpack(buf: Buffer): PF_client {
  */
 export function PF_client_msg__pack(chunk: PF_client_msg): Buffer {
   const buf = Buffer.alloc(sizeof_PF_client_msg);
-  persist__write_64(buf, chunk.store_id, 0);
+  buf.writeBigUInt64LE(chunk.store_id, 0);
   buf.writeUInt16BE(chunk.mid & 0xffff, 8);
   buf.writeUInt16BE(chunk.id_len & 0xffff, 10);
   buf.writeUInt8(chunk.qos & 0xff, 12);
@@ -325,7 +308,7 @@ export function PF_client_msg__pack(chunk: PF_client_msg): Buffer {
  */
 export function PF_client_msg__unpack(buf: Buffer): PF_client_msg {
   return {
-    store_id: persist__read_u64(buf, 0),
+    store_id: buf.readBigUInt64LE(0),
     mid: buf.readUInt16BE(8),
     id_len: buf.readUInt16BE(10),
     qos: buf.readUInt8(12),
@@ -343,8 +326,8 @@ export function PF_client_msg__unpack(buf: Buffer): PF_client_msg {
  */
 export function PF_msg_store__pack(chunk: PF_msg_store): Buffer {
   const buf = Buffer.alloc(sizeof_PF_msg_store);
-  persist__write_64(buf, chunk.store_id, 0);
-  persist__write_64(buf, chunk.expiry_time, 8);
+  buf.writeBigUInt64LE(chunk.store_id, 0);
+  buf.writeBigInt64LE(chunk.expiry_time, 8);
   buf.writeUInt32BE(chunk.payloadlen >>> 0, 16);
   buf.writeUInt16BE(chunk.source_mid & 0xffff, 20);
   buf.writeUInt16BE(chunk.source_id_len & 0xffff, 22);
@@ -362,8 +345,8 @@ export function PF_msg_store__pack(chunk: PF_msg_store): Buffer {
  */
 export function PF_msg_store__unpack(buf: Buffer): PF_msg_store {
   return {
-    store_id: persist__read_u64(buf, 0),
-    expiry_time: persist__read_i64(buf, 8),
+    store_id: buf.readBigUInt64LE(0),
+    expiry_time: buf.readBigInt64LE(8),
     payloadlen: buf.readUInt32BE(16),
     source_mid: buf.readUInt16BE(20),
     source_id_len: buf.readUInt16BE(22),
@@ -410,7 +393,7 @@ export function PF_sub__unpack(buf: Buffer): PF_sub {
  */
 export function PF_retain__pack(chunk: PF_retain): Buffer {
   const buf = Buffer.alloc(sizeof_PF_retain);
-  persist__write_64(buf, chunk.store_id, 0);
+  buf.writeBigUInt64LE(chunk.store_id, 0);
   return buf;
 }
 

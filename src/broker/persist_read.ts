@@ -147,7 +147,7 @@ export function persist__read_string(db_fptr: FILE): persist__read_string_result
 function persist__client_msg_restore(chunk: P_client_msg): number {
   let msg_data: mosquitto_msg_data;
 
-  const load = db.msg_store_load.get(chunk.F.store_id);
+  const load = db.msg_store_load.get(Number(chunk.F.store_id));
   if (!load) {
     /* The stored message is gone, most likely expired. */
     return MOSQ_ERR_SUCCESS;
@@ -223,7 +223,7 @@ function persist__client_chunk_restore(db_fptr: FILE): number {
 
   const context = persist__find_or_add_context(chunk.client_id, chunk.F.last_mid);
   if (context) {
-    context.session_expiry_time = chunk.F.session_expiry_time;
+    context.session_expiry_time = Number(chunk.F.session_expiry_time);
     context.session_expiry_interval = chunk.F.session_expiry_interval;
     if (chunk.username && !context.username) {
       context.username = chunk.username;
@@ -299,8 +299,8 @@ function persist__msg_store_chunk_restore(db_fptr: FILE, length: number): number
     }
   }
 
-  if (chunk.F.expiry_time > 0) {
-    const message_expiry_interval64 = chunk.F.expiry_time - Math.floor(Date.now() / 1000);
+  if (chunk.F.expiry_time > 0n) {
+    const message_expiry_interval64 = Number(chunk.F.expiry_time) - Math.floor(Date.now() / 1000);
     if (message_expiry_interval64 < 0 || message_expiry_interval64 > 0xffffffff) {
       /* Expired while the broker was down. */
       return MOSQ_ERR_SUCCESS;
@@ -328,7 +328,7 @@ function persist__msg_store_chunk_restore(db_fptr: FILE, length: number): number
   source.id = chunk.source.id;
   source.username = chunk.source.username;
   source.listener = chunk.source.listener;
-  rc = db__message_store(source, stored, message_expiry_interval, chunk.F.store_id, mosq_mo_client);
+  rc = db__message_store(source, stored, message_expiry_interval, Number(chunk.F.store_id), mosq_mo_client);
 
   chunk.source.id = null;
   chunk.source.username = null;
@@ -359,7 +359,7 @@ function persist__retain_chunk_restore(db_fptr: FILE): number {
     return rc;
   }
 
-  const load = db.msg_store_load.get(chunk.F.store_id);
+  const load = db.msg_store_load.get(Number(chunk.F.store_id));
   if (load) {
     const tokens = sub__topic_tokenise(load.store.topic!);
     if (tokens.rc) return 1;
@@ -457,7 +457,7 @@ export function persist__restore(): number {
       const { chunk, length } = h;
       switch (chunk) {
         case DB_CHUNK_CFG: {
-          const cfg_chunk: PF_cfg = { last_db_id: 0, shutdown: 0, dbid_size: 0 };
+          const cfg_chunk: PF_cfg = { last_db_id: 0n, shutdown: 0, dbid_size: 0 };
           if (db_version.value === 6 || db_version.value === 5) {
             if (persist__chunk_cfg_read_v56(fptr, cfg_chunk)) {
               closeSync(fptr.fd);
@@ -474,7 +474,7 @@ export function persist__restore(): number {
             closeSync(fptr.fd);
             return 1;
           }
-          db.last_db_id = cfg_chunk.last_db_id;
+          db.last_db_id = Number(cfg_chunk.last_db_id);
           break;
         }
 

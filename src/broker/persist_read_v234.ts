@@ -8,7 +8,7 @@
 import { MOSQ_ERR_SUCCESS, MOSQ_LOG_ERR } from '../include/mosquitto.js';
 import type { FILE } from '../lib/misc_mosq.js';
 import { log__printf } from './logging.js';
-import { persist__read_u64, persist__strerror, read_e, sizeof_dbid_t } from './persist.js';
+import { persist__strerror, read_e, sizeof_dbid_t } from './persist.js';
 import type { PF_cfg, P_client, P_client_msg, P_msg_store, P_retain, P_sub } from './persist.js';
 import { persist__read_string } from './persist_read.js';
 
@@ -38,7 +38,7 @@ export function persist__chunk_cfg_read_v234(db_fptr: FILE, chunk: PF_cfg): numb
   chunk.dbid_size = dbid_size[0];
   const last_db_id = read_e(db_fptr, sizeof_dbid_t);
   if (!last_db_id) return error();
-  chunk.last_db_id = persist__read_u64(last_db_id, 0);
+  chunk.last_db_id = last_db_id.readBigUInt64LE(0);
 
   return MOSQ_ERR_SUCCESS;
 }
@@ -71,7 +71,7 @@ export function persist__chunk_client_msg_read_v234(db_fptr: FILE, chunk: P_clie
 
   const buf = read_e(db_fptr, sizeof_dbid_t + 2 + 5);
   if (!buf) return error_client(chunk);
-  chunk.F.store_id = persist__read_u64(buf, 0);
+  chunk.F.store_id = buf.readBigUInt64LE(0);
   chunk.F.mid = buf.readUInt16BE(8);
   chunk.F.qos = buf[10];
   const retain = buf[11];
@@ -92,7 +92,7 @@ export function persist__chunk_client_msg_read_v234(db_fptr: FILE, chunk: P_clie
 export function persist__chunk_msg_store_read_v234(db_fptr: FILE, chunk: P_msg_store, db_version: number): number {
   const store_id = read_e(db_fptr, sizeof_dbid_t);
   if (!store_id) return error_msg_store(chunk);
-  chunk.F.store_id = persist__read_u64(store_id, 0);
+  chunk.F.store_id = store_id.readBigUInt64LE(0);
 
   let r = persist__read_string(db_fptr);
   if (r.rc) {
@@ -145,7 +145,7 @@ export function persist__chunk_retain_read_v234(db_fptr: FILE, chunk: P_retain):
     log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
     return 1;
   }
-  chunk.F.store_id = persist__read_u64(i64temp, 0);
+  chunk.F.store_id = i64temp.readBigUInt64LE(0);
   return MOSQ_ERR_SUCCESS;
 }
 

@@ -19,7 +19,6 @@ import {
   PF_client_msg__unpack,
   PF_msg_store__unpack,
   PF_sub__unpack,
-  persist__read_u64,
   persist__strerror,
   read_e,
   sizeof_PF_cfg,
@@ -203,7 +202,7 @@ export function persist__chunk_retain_read_v56(db_fptr: FILE, chunk: P_retain): 
     log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
     return 1;
   }
-  chunk.F.store_id = persist__read_u64(buf, 0);
+  chunk.F.store_id = buf.readBigUInt64LE(0);
   return MOSQ_ERR_SUCCESS;
 }
 

@@ -59,7 +59,7 @@ function persist__client_messages_save(db_fptr: FILE, context: mosquitto, queue:
       continue;
     }
 
-    chunk.F.store_id = cmsg.store.db_id;
+    chunk.F.store_id = BigInt(cmsg.store.db_id);
     chunk.F.mid = cmsg.mid;
     chunk.F.id_len = Buffer.byteLength(context.id!);
     chunk.F.qos = cmsg.qos;
@@ -109,8 +109,8 @@ function persist__message_store_save(db_fptr: FILE): number {
       chunk.F.retain = Number(stored.retain);
     }
 
-    chunk.F.store_id = stored.db_id;
-    chunk.F.expiry_time = stored.message_expiry_time;
+    chunk.F.store_id = BigInt(stored.db_id);
+    chunk.F.expiry_time = BigInt(Math.trunc(stored.message_expiry_time));
     chunk.F.payloadlen = stored.payloadlen;
     chunk.F.source_mid = stored.source_mid;
     if (stored.source_id) {
@@ -162,7 +162,7 @@ function persist__client_save(db_fptr: FILE): number {
   for (const context of db.contexts_by_id.values()) {
     if (context && context.clean_start === false) {
       const chunk = P_client__new();
-      chunk.F.session_expiry_time = context.session_expiry_time;
+      chunk.F.session_expiry_time = BigInt(Math.trunc(context.session_expiry_time));
       chunk.F.session_expiry_interval = context.session_expiry_interval;
       chunk.F.last_mid = context.last_mid;
       chunk.F.id_len = Buffer.byteLength(context.id!);
@@ -262,7 +262,7 @@ function persist__retain_save(db_fptr: FILE, node: mosquitto__retainhier, level:
 
   if (node.retained && !node.retained.topic!.startsWith('$SYS')) {
     /* $SYS values are never saved. */
-    retain_chunk.F.store_id = node.retained.db_id;
+    retain_chunk.F.store_id = BigInt(node.retained.db_id);
     rc = persist__chunk_retain_write_v6(db_fptr, retain_chunk);
     if (rc) {
       return rc;
@@ -337,7 +337,7 @@ export function persist__backup(shutdown: boolean): number {
   if (!write_e(db_fptr, Buffer.alloc(4))) return error(db_fptr); /* crc, always 0 */
   if (!write_e(db_fptr, db_version_w)) return error(db_fptr);
 
-  const cfg_chunk: PF_cfg = { last_db_id: db.last_db_id, shutdown: Number(shutdown), dbid_size: sizeof_dbid_t };
+  const cfg_chunk: PF_cfg = { last_db_id: BigInt(db.last_db_id), shutdown: Number(shutdown), dbid_size: sizeof_dbid_t };
   if (persist__chunk_cfg_write_v6(db_fptr, cfg_chunk)) {
     return error(db_fptr);
   }
