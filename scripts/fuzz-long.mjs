@@ -50,7 +50,7 @@ function summary() {
 function round(seed) {
   return new Promise((resolve) => {
     child = spawn(process.execPath, [vitest, 'run', 'test/fuzz/decoders.test.ts', '--reporter', 'dot'], {
-      cwd: root, env: { ...process.env, FUZZ_RUNS: String(chunk), FUZZ_SEED: String(seed) }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root, env: { ...process.env, FUZZ_RUNS: String(chunk), FUZZ_SEED: String(seed) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
     });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
@@ -62,7 +62,8 @@ function round(seed) {
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
     stopping = true;
-    if (child) child.kill('SIGTERM');
+    /* vitest runs in its own process group: end it with its workers. */
+    if (child) process.kill(-child.pid, 'SIGTERM');
     else { summary(); process.exit(0); }
   });
 }

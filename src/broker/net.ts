@@ -3,10 +3,11 @@
  * (TLS contexts, net__tls_*, arrive with the TLS work and are listed as omitted until then.)
  * @module
  */
-import { createServer } from 'node:net';
+import { createServer, isIPv6 } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { Server, Socket } from 'node:net';
 import { lookup } from 'node:dns/promises';
-import { MOSQ_ERR_INVAL, MOSQ_LOG_ERR, MOSQ_LOG_INFO, MOSQ_LOG_NOTICE } from '../include/mosquitto.js';
+import { MOSQ_ERR_INVAL, MOSQ_ERR_NOT_FOUND, MOSQ_ERR_SUCCESS, MOSQ_LOG_ERR, MOSQ_LOG_INFO, MOSQ_LOG_NOTICE, MOSQ_LOG_WARNING } from '../include/mosquitto.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
 import { strerror } from '../lib/misc_mosq.js';
 import { context__cleanup, context__init } from './context.js';
@@ -68,8 +69,43 @@ export function net__socket_accept(listensock: mosquitto__listener_sock, new_soc
 }
 
 /**
+ * Finds the address of the listener's `bind_interface` in the family of `rp`, to bind to instead
+ * of `rp`'s own; with a listener host as well, the two must be the same address.
+ * @adapted os.networkInterfaces() replaces getifaddrs(3); the address comes back in the result
+ *   instead of being copied into the addrinfo
+ */
+function net__bind_interface(listener: mosquitto__listener, rp: { address: string; family: number }): { rc: number; address: string } {
+  const ifaces = networkInterfaces();
+  for (const [name, addrs] of Object.entries(ifaces)) {
+    if (name.toLowerCase() !== listener.bind_interface!.toLowerCase()) continue;
+    for (const ifa of addrs ?? []) {
+      if (ifa.family !== `IPv${rp.family}`) continue;
+      if (listener.host && !same_address(rp.address, ifa.address)) {
+        log__printf(null, MOSQ_LOG_WARNING, `Warning: Interface address for ${listener.bind_interface} does not match specified listener address (${listener.host}).`);
+        return { rc: MOSQ_ERR_INVAL, address: rp.address };
+      }
+      return { rc: MOSQ_ERR_SUCCESS, address: ifa.address };
+    }
+  }
+  log__printf(null, MOSQ_LOG_WARNING, `Warning: Interface ${listener.bind_interface} does not support ${rp.family === 4 ? 'IPv4' : 'IPv6'} configuration.`);
+  return { rc: MOSQ_ERR_NOT_FOUND, address: rp.address };
+}
+
+/**
+ * Whether two textual IP addresses are the same address.
+ * @tsonly C compares the binary addresses with memcmp; text needs normalising first
+ */
+function same_address(a: string, b: string): boolean {
+  if (isIPv6(a) && isIPv6(b)) {
+    return new URL(`http://[${a}]/`).hostname === new URL(`http://[${b}]/`).hostname;
+  }
+  return a === b;
+}
+
+/**
  * Opens one TCP server per address the listener's host resolves to, IPv4 and IPv6 alike, as
- * getaddrinfo with AI_PASSIVE does in C.
+ * getaddrinfo with AI_PASSIVE does in C. With `bind_interface`, each socket binds to that
+ * interface's address of its family; at least one must.
  * @adapted dns.lookup and server.listen are asynchronous, so this returns a promise
  */
 async function net__socket_listen_tcp(listener: mosquitto__listener): Promise<number> {
@@ -88,12 +124,23 @@ async function net__socket_listen_tcp(listener: mosquitto__listener): Promise<nu
     return 1;
   }
 
+  let interface_bound = false;
   listener.sock_count = 0;
   listener.socks = [];
   for (const rp of addresses) {
     log__printf(null, MOSQ_LOG_INFO, `Opening ipv${rp.family} listen socket on port ${listener.port}.`);
+    let address = rp.address;
+    if (listener.bind_interface) {
+      /* An interface may lack one of the families; at least one has to be found. */
+      const bound = net__bind_interface(listener, rp);
+      if (bound.rc) {
+        continue;
+      }
+      address = bound.address;
+      interface_bound = true;
+    }
     const server = createServer({ allowHalfOpen: false, pauseOnConnect: false });
-    const error = await listen(server, rp.address, rp.family, listener.port);
+    const error = await listen(server, address, rp.family, listener.port);
     if (error) {
       if (error.code === 'EACCES') {
         log__printf(null, MOSQ_LOG_ERR, 'If you are trying to bind to a privileged port (<1024), try using setcap and do not start the broker as root:');
@@ -107,6 +154,10 @@ async function net__socket_listen_tcp(listener: mosquitto__listener): Promise<nu
     }
     listener.socks.push(server);
     listener.sock_count++;
+  }
+  if (listener.bind_interface && !interface_bound) {
+    listener.socks = [];
+    return 1;
   }
   return 0;
 }

@@ -97,15 +97,21 @@ export function run_input(input: fuzz_input, split: number): void {
   if (rc > 0) expect(context.sock).toBeNull();
 }
 
-/* Blocks of at most 5,000 inputs, each its own test with its own seed, so that no single test
- * holds the worker's event loop for long (vitest's worker RPC times out after a minute). */
+/* Blocks of at most 5,000 inputs, each its own test with its own seed, and each starting with a
+ * turn of the event loop, so that the worker answers vitest's RPC in time (it gives up after a
+ * minute without an answer). */
 const BLOCK = 5000;
+
+function yield_to_io(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 describe('decoder fuzz: the full read path', () => {
   for (let done = 0, k = 0; done < STREAM_RUNS; done += BLOCK, k++) {
     const runs = Math.min(BLOCK, STREAM_RUNS - done);
     const seed = SEED === undefined ? undefined : SEED * 1000 + k;
-    it(`block ${k}: ${runs} generated inputs, all packet types, MQTT 3.1/3.1.1/5`, () => {
+    it(`block ${k}: ${runs} generated inputs, all packet types, MQTT 3.1/3.1.1/5`, async () => {
+      await yield_to_io();
       fc.assert(fc.property(fuzz_input_arb(), fc.nat(), (input, split) => { run_input(input, split); }),
         { numRuns: runs, seed });
     }, 600000);
@@ -152,7 +158,8 @@ describe('decoder fuzz: low-level readers on random bytes', () => {
     }],
   ];
   for (const [name, fn] of readers) {
-    it(`${READER_RUNS} inputs: ${name}`, () => {
+    it(`${READER_RUNS} inputs: ${name}`, async () => {
+      await yield_to_io();
       fc.assert(fc.property(bytes, (b) => { fn(b); }), { numRuns: READER_RUNS, seed: SEED });
     }, 600000);
   }
