@@ -42,7 +42,7 @@ function xrefStale() {
   const distDir = join(root, 'dist', 'xref');
   if (!existsSync(join(distDir, 'model.js'))) return true;
   for (const f of readdirSync(srcDir)) {
-    if (!f.endsWith('.ts') && !f.endsWith('.json')) continue;
+    if (!f.endsWith('.ts')) continue;
     const js = join(distDir, f.replace(/\.ts$/, '.js'));
     if (!existsSync(js) || statSync(js).mtimeMs < statSync(join(srcDir, f)).mtimeMs) return true;
   }
@@ -151,6 +151,10 @@ async function main() {
   s = prog.step('notes');
   const notes = renderNotes(ix, { repoRoot: root, notesDir, tsFiles });
   for (const n of notes.pages) emit(n.path, n.html);
+  for (const f of notes.files) {
+    mkdirSync(dirname(join(out, f.to)), { recursive: true });
+    copyFileSync(f.from, join(out, f.to));
+  }
   s.done(`${notes.count} notes, ${notes.pages.reduce((a, n) => a + n.diagrams, 0)} diagrams`);
   for (const w of notes.warnings) process.stderr.write(`    warning: ${w}\n`);
 

@@ -1,11 +1,12 @@
 // The notes (notes/*.md) as pages: markdown by `marked`, mermaid blocks left for the bundled
 // mermaid to draw in the browser, and the link convention of site/README.md (inline code naming
 // a function, struct, file or file:line becomes a link).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import { Marked } from 'marked';
 import { highlightSnippet } from './code.mjs';
 import { page } from './layout.mjs';
+import { sysAnchor } from './pages.mjs';
 import { esc, href, rel } from './util.mjs';
 
 /** GitHub's heading anchors: lowercase, punctuation dropped, spaces to dashes. */
@@ -34,6 +35,11 @@ export function refResolver(ix, { tsFiles }) {
   const tsBase = byBase(tsFiles);
   const tsSet = new Set(tsFiles);
   const options = new Set(ix.model.options.map((o) => o.name));
+  // $SYS topics: C's printf conversions match any one level.
+  const sysTopics = ix.model.sys.map((t) => ({
+    re: new RegExp(`^${t.value.split(/%[-0-9.]*l*[a-z]/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`),
+    id: sysAnchor(t.value),
+  }));
 
   const findC = (p) => {
     if (ix.cFilePaths.has(p)) return p;
@@ -76,6 +82,10 @@ export function refResolver(ix, { tsFiles }) {
       if (line) return href.c(f, Number(line));
       return ix.sbsFiles.has(f) ? href.sbs(f) : href.c(f);
     }
+    if (text.startsWith('$SYS/')) {
+      const t = sysTopics.find((x) => x.re.test(text));
+      return t ? `sys.html#${t.id}` : null;
+    }
     const im = /^(?:struct\s+)?([A-Za-z_]\w*)(?:\(\))?$/.exec(text);
     if (im) {
       const to = fnLink(im[1]);
@@ -100,12 +110,14 @@ function readingOrder(notesDir, names) {
 }
 
 /**
- * Renders every note. Returns the pages (site path, HTML), the reading order (name, title,
- * blurb) and warnings about links the site cannot resolve (left as plain text).
+ * Renders every note. Returns the pages (site path, HTML), the other files they link to
+ * ({ from, to }: copy them), the reading order (name, title, blurb) and warnings about links the site cannot resolve (left as plain text).
  */
 export function renderNotes(ix, { repoRoot, notesDir, tsFiles }) {
-  const files = existsSync(notesDir) ? readdirSync(notesDir).filter((f) => f.endsWith('.md')).sort() : [];
-  const names = files.map((f) => basename(f, '.md'));
+  const mdFiles = existsSync(notesDir) ? readdirSync(notesDir).filter((f) => f.endsWith('.md')).sort() : [];
+  const names = mdFiles.map((f) => basename(f, '.md'));
+  /** Other files the notes link to (demo scripts, data), copied into the site. */
+  const files = [];
   const noteName = (n) => (n === 'README' ? 'index' : n);
   const resolveRef = refResolver(ix, { tsFiles });
   const warnings = [];
@@ -113,7 +125,7 @@ export function renderNotes(ix, { repoRoot, notesDir, tsFiles }) {
   const pages = [];
   const blurbs = new Map();
 
-  for (const file of files) {
+  for (const file of mdFiles) {
     const name = basename(file, '.md');
     const p = href.note(noteName(name));
     const src = readFileSync(join(notesDir, file), 'utf8');
@@ -128,6 +140,11 @@ export function renderNotes(ix, { repoRoot, notesDir, tsFiles }) {
       const md = /^(?:\.\/)?([\w.-]+)\.md$/.exec(path);
       if (md && names.includes(md[1])) return { site: href.note(noteName(md[1]), frag) };
       const abs = posix.normalize(posix.join('notes', path));
+      const local = join(notesDir, path);
+      if (path && !path.endsWith('.md') && abs.startsWith('notes/') && existsSync(local) && statSync(local).isFile()) {
+        files.push({ from: local, to: abs });
+        return { site: abs + (frag ? `#${frag}` : '') };
+      }
       if (abs.endsWith('.ts') && existsSync(join(repoRoot, abs))) {
         const line = /^L(\d+)/.exec(frag ?? '')?.[1];
         return { site: href.ts(abs, line ? Number(line) : 0) };
@@ -209,7 +226,7 @@ export function renderNotes(ix, { repoRoot, notesDir, tsFiles }) {
     const list = readingList.map((n) => `<li><a href="${esc(rel(p, href.note(n.name)))}">${esc(n.title)}</a></li>`).join('');
     out.push({ path: p, diagrams: 0, html: page({ path: p, title: 'Notes', body: `<h1>Notes</h1><ol class="reading">${list}</ol>` }) });
   }
-  return { pages: out, readingOrder: readingList, warnings, count: names.filter((n) => n !== 'README').length };
+  return { pages: out, files, readingOrder: readingList, warnings, count: names.filter((n) => n !== 'README').length };
 }
 
 function notesNav(p, list, name) {

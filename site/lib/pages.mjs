@@ -95,10 +95,10 @@ ${fidelityNote(v)}
   const tsOnlySections = tsOnly.map((t) => {
     const why = t.pairing?.status === 'macro' && t.pairing.c
       ? `ports the C macro ${link(p, href.c(ix.splitAt(t.pairing.c).file, ix.splitAt(t.pairing.c).line), esc(`${t.pairing.cName} (${t.pairing.c})`))}`
-      : esc(t.tags?.tsonly ? 'no C original (@tsonly)' : `pairing: ${t.pairing?.status ?? 'none'}`);
+      : t.tags?.tsonly ? '' : esc(`No C original found (pairing: ${t.pairing?.status ?? 'none'}).`);
     return `<section class="fn tsonly" id="${esc(t.anchor)}">
 <h2><a class="self" href="#${esc(t.anchor)}">${esc(t.qual)}</a> <span class="badge s-tsonly">TS only</span></h2>
-<p class="why">${why}</p>
+${why ? `<p class="why">${why}</p>` : ''}
 <div class="pair single">${tsSide(ix, t, p, lines)}</div>
 </section>`;
   });
@@ -215,15 +215,24 @@ export function optionsPage(ix) {
   return page({ path: p, title: 'Config options', body });
 }
 
+/** The anchor of a $SYS topic's row on sys.html. */
+export function sysAnchor(topic) {
+  return `sys-${topic.slice(5).replace(/%[-0-9.]*l*[a-z]/g, 'X').replace(/[^A-Za-z0-9_-]+/g, '-')}`;
+}
+
 export function sysPage(ix) {
   const p = 'sys.html';
+  const seen = new Set();
   const rows = ix.model.sys.map((s) => {
+    const id = sysAnchor(s.value);
+    const idAttr = seen.has(id) ? '' : ` id="${esc(id)}"`;
+    seen.add(id);
     const fn = s.function ? ix.resolveC(s.function, s.file) : null;
     const ts = s.ts.map((at) => {
       const { file, line } = ix.splitAt(at);
       return link(p, href.ts(file, line), esc(at));
     });
-    return `<tr><td><code>${esc(s.value)}</code></td><td>${link(p, href.c(s.file, s.line), esc(`${s.file}:${s.line}`))}</td><td>${fn ? link(p, fn.href, esc(fn.name)) : esc(s.function ?? '')}</td><td>${ts.length ? ts.join('<br>') : '<span class="no">not in the port</span>'}</td></tr>`;
+    return `<tr${idAttr}><td><code>${esc(s.value)}</code></td><td>${link(p, href.c(s.file, s.line), esc(`${s.file}:${s.line}`))}</td><td>${fn ? link(p, fn.href, esc(fn.name)) : esc(s.function ?? '')}</td><td>${ts.length ? ts.join('<br>') : '<span class="no">not in the port</span>'}</td></tr>`;
   });
   const body = `<h1>$SYS topics</h1>
 <p class="meta">Every <code>$SYS/...</code> topic string in mosquitto's broker sources, where it is published, and where the port publishes the same topic (<code>%s</code>, <code>%d</code> and template holes compare as wildcards).</p>
