@@ -37,33 +37,35 @@ export function drop_privileges(config: mosquitto__config): number {
   }
   if (process.geteuid && process.geteuid() === 0) {
     if (config.user && config.user !== 'root') {
-      let user = config.user;
-      if (!user_exists(user)) {
-        if (user !== 'mosquitto') {
-          log__printf(null, MOSQ_LOG_ERR, `Error: Unable to drop privileges to '${user}' because this user does not exist.`);
+      let pwd = getpwnam(config.user);
+      if (!pwd) {
+        if (config.user !== 'mosquitto') {
+          log__printf(null, MOSQ_LOG_ERR, `Error: Unable to drop privileges to '${config.user}' because this user does not exist.`);
           return 1;
         }
-        log__printf(null, MOSQ_LOG_ERR, `Warning: Unable to drop privileges to '${user}' because this user does not exist. Trying 'nobody' instead.`);
-        user = 'nobody';
-        if (!user_exists(user)) {
+        log__printf(null, MOSQ_LOG_ERR, `Warning: Unable to drop privileges to '${config.user}' because this user does not exist. Trying 'nobody' instead.`);
+        pwd = getpwnam('nobody');
+        if (!pwd) {
           log__printf(null, MOSQ_LOG_ERR, "Error: Unable to drop privileges to 'nobody'.");
           return 1;
         }
       }
       try {
-        (process as NodeJS.Process & { initgroups(user: string, group: string): void }).initgroups(user, user);
+        /* Node looks a user name up again, so the fallback to nobody goes by number. */
+        (process as NodeJS.Process & { initgroups(user: string | number, group: number): void })
+          .initgroups(pwd.name === config.user ? config.user : pwd.uid, pwd.gid);
       } catch (err) {
         log__printf(null, MOSQ_LOG_ERR, `Error setting groups whilst dropping privileges: ${(err as Error).message}.`);
         return 1;
       }
       try {
-        process.setgid!(user);
+        process.setgid!(pwd.gid);
       } catch (err) {
         log__printf(null, MOSQ_LOG_ERR, `Error setting gid whilst dropping privileges: ${(err as Error).message}.`);
         return 1;
       }
       try {
-        process.setuid!(user);
+        process.setuid!(pwd.uid);
       } catch (err) {
         log__printf(null, MOSQ_LOG_ERR, `Error setting uid whilst dropping privileges: ${(err as Error).message}.`);
         return 1;
@@ -77,15 +79,19 @@ export function drop_privileges(config: mosquitto__config): number {
 }
 
 /**
- * Whether a local user exists.
- * @tsonly getpwnam has no Node counterpart; the user database file answers the same question
+ * The user database entry of a user name: its name, uid and primary gid, or null.
+ * @tsonly getpwnam(3) has no Node counterpart; /etc/passwd answers the same question
  */
-function user_exists(name: string): boolean {
+function getpwnam(name: string): { name: string; uid: number; gid: number } | null {
   try {
-    return readFileSync('/etc/passwd', 'utf8').split('\n').some((line) => line.split(':')[0] === name);
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f[0] === name && f.length >= 4) return { name, uid: Number(f[2]), gid: Number(f[3]) };
+    }
   } catch {
-    return false;
+    /* no user database: nobody exists */
   }
+  return null;
 }
 
 /** Set in the environment of the detached copy, so that it does not detach again. */
