@@ -62,7 +62,7 @@ export function progress(stream = process.stderr) {
         const filled = total ? Math.round((n / total) * width) : 0;
         return `  ${name.padEnd(28)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${n}/${total}`;
       };
-      if (!tty) stream.write(`  ${name} ...\n`);
+      stream.write(tty ? `  ${name} ...` : `  ${name} ...\n`);
       return {
         tick(k = 1) {
           n += k;
