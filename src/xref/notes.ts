@@ -23,6 +23,7 @@
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BROKER_MACROS } from './c_config.js';
 import type { CStatus } from './match.js';
 import type { Model } from './model.js';
 import { cRoot, listFiles, repoRoot } from './paths.js';
@@ -42,7 +43,7 @@ export function generatedNotice(source: string): string {
 const at = (x: { file: string; line: number }) => `\`${x.file}:${x.line}\``;
 
 /** What a name in the notes can be. */
-export type NameKind = 'c-function' | 'c-struct' | 'c-field' | 'c-define' | 'c-enum' | 'c-global' | 'ts' | 'option' | 'config-word' | 'old-name';
+export type NameKind = 'c-function' | 'c-struct' | 'c-field' | 'c-define' | 'c-enum' | 'c-global' | 'ts' | 'option' | 'config-word' | 'build-macro' | 'c-callee' | 'old-name';
 
 /** C files whose `strcmp(x, "word")` literals are the words of the config and ACL file formats. */
 export const CONFIG_WORD_FILES = ['src/conf.c', 'src/security_default.c'];
@@ -96,6 +97,9 @@ export class NotesIndex {
   private readonly enums = new Set<string>();
   private readonly options = new Set<string>();
   private readonly configWords = new Set<string>();
+  /** Names the C functions call: library functions (`SSL_read`, `getaddrinfo`) and macros. */
+  private readonly callees = new Set<string>();
+  private readonly buildMacros = new Set<string>(BROKER_MACROS.keys());
   private readonly sysPatterns: RegExp[];
   private readonly lineCounts = new Map<string, number>();
   readonly oldNames = new Map<string, OldName>();
@@ -107,6 +111,7 @@ export class NotesIndex {
       this.cFns.set(s.fn.name, [...(this.cFns.get(s.fn.name) ?? []), s.fn]);
       this.status.set(s.fn, s);
     }
+    for (const f of model.c) for (const fn of f.functions) for (const c of fn.calls) this.callees.add(c);
     for (const f of model.ts) for (const t of f.functions) this.tsByName.set(t.name, [...(this.tsByName.get(t.name) ?? []), t]);
     for (const s of model.structs) {
       if (!this.structs.has(s.name)) this.structs.set(s.name, s);
@@ -120,6 +125,7 @@ export class NotesIndex {
     for (const f of CONFIG_WORD_FILES) {
       for (const w of readFileSync(join(cTree, f), 'utf8').matchAll(/str(?:case)?cmp\(\w+, "([\w.]+)"\)/g)) this.configWords.add(w[1]);
     }
+    for (const w of readFileSync(join(cTree, 'config.mk'), 'utf8').matchAll(/\bWITH_\w+/g)) this.buildMacros.add(w[0]);
     this.sysPatterns = model.sys.map((s) => new RegExp(`^${s.value.split(/%[-0-9.]*l*[a-z]/).map(escapeRe).join('[^/]+')}$`));
     if (existsSync(join(root, OLD_NAMES_DATA))) {
       for (const o of JSON.parse(readFileSync(join(root, OLD_NAMES_DATA), 'utf8')) as OldName[]) this.oldNames.set(o.old, o);
@@ -195,6 +201,8 @@ export class NotesIndex {
     if (this.fields.has(name)) return 'c-field';
     if (name in C_GLOBALS) return 'c-global';
     if (this.configWords.has(name)) return 'config-word';
+    if (this.buildMacros.has(name)) return 'build-macro';
+    if (this.callees.has(name)) return 'c-callee';
     if (this.oldNames.has(name)) return 'old-name';
     return null;
   }
