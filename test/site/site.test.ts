@@ -97,8 +97,11 @@ describe('site in the browser', () => {
     const notes = readdirSync(join(dist, 'notes')).filter((f) => f.endsWith('.html'));
     const withDiagram = notes.find((f) => readFileSync(join(dist, 'notes', f), 'utf8').includes('<pre class="mermaid">'));
     expect(withDiagram, 'no note in site/dist/notes has a mermaid diagram').toBeTruthy();
-    const page = await open('notes/index.html');
-    await page.locator(`a[href$="${withDiagram}"]`).first().click();
+    // From the home page's reading order when the note is listed there, else directly.
+    const page = await open('index.html');
+    const listed = page.locator(`ol.reading a[href="notes/${withDiagram}"]`);
+    if (await listed.count()) await listed.first().click();
+    else await page.goto(`${base}notes/${withDiagram}`);
     await page.waitForURL(new RegExp(`notes/${withDiagram!.replace('.', '\\.')}$`));
     await page.waitForSelector('body[data-diagrams]');
     await expect(page.getAttribute('body', 'data-diagrams')).resolves.toBe('done');
@@ -109,6 +112,22 @@ describe('site in the browser', () => {
     expect(box?.width ?? 0).toBeGreaterThan(50);
     await page.close();
   });
+
+  it('every diagram of every note renders', async () => {
+    const notes = readdirSync(join(dist, 'notes')).filter((f) => f.endsWith('.html'))
+      .filter((f) => readFileSync(join(dist, 'notes', f), 'utf8').includes('<pre class="mermaid">'));
+    const failed: string[] = [];
+    for (const f of notes) {
+      const page = await open(`notes/${f}`);
+      await page.waitForSelector('body[data-diagrams]');
+      const state = await page.getAttribute('body', 'data-diagrams');
+      const n = await page.locator('pre.mermaid').count();
+      const drawn = await page.locator('pre.mermaid svg').count();
+      if (state !== 'done' || drawn !== n) failed.push(`${f}: ${state}, ${drawn} of ${n} drawn`);
+      await page.close();
+    }
+    expect(failed).toEqual([]);
+  }, 60_000);
 
   it('a C file:line reference lands on the anchored line of the full C source', async () => {
     const page = await open('c/src/subs.c.html#L100');
