@@ -20,6 +20,14 @@ export function slug(text) {
     .replace(/\s/g, '-');
 }
 
+/** The first paragraph of a rendered note as plain text, cut at about 200 characters. */
+function blurbOf(html) {
+  const p = /<p>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
+  const text = p.replace(/<[^>]*>/g, '').replace(/&(amp|lt|gt|quot|#39);/g, (_, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]).replace(/\s+/g, ' ').trim();
+  if (text.length <= 200) return text;
+  return `${text.slice(0, text.lastIndexOf(' ', 200))} …`;
+}
+
 /** Resolver of the link convention: inline code text -> site path, or null. */
 export function refResolver(ix, { tsFiles }) {
   const cFiles = [...ix.cFilePaths];
@@ -111,7 +119,8 @@ function readingOrder(notesDir, names) {
 
 /**
  * Renders every note. Returns the pages (site path, HTML), the other files they link to
- * ({ from, to }: copy them), the reading order (name, title, blurb) and warnings about links the site cannot resolve (left as plain text).
+ * ({ from, to }: copy them), the reading order (name, title, blurb) and warnings about links
+ * the site cannot resolve (left as plain text).
  */
 export function renderNotes(ix, { repoRoot, notesDir, tsFiles }) {
   const mdFiles = existsSync(notesDir) ? readdirSync(notesDir).filter((f) => f.endsWith('.md')).sort() : [];
@@ -196,8 +205,7 @@ export function renderNotes(ix, { repoRoot, notesDir, tsFiles }) {
     });
     const html = marked.parse(src);
     titles.set(name, title ?? name);
-    const firstPara = /\n\n([^#\n`|>-][^\n]*(?:\n[^\n]+)*)/.exec(`\n\n${src.replace(/^#[^\n]*\n/, '')}`)?.[1] ?? '';
-    blurbs.set(name, firstPara.replace(/\s+/g, ' ').replace(/[`*_[\]]/g, '').replace(/\(([^)]*\.md[^)]*)\)/g, '').slice(0, 160));
+    blurbs.set(name, blurbOf(html));
     pages.push({ name, path: p, html, diagrams });
   }
 
