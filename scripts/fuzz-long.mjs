@@ -3,7 +3,8 @@
 /*
  * The long fuzz run: test/fuzz/decoders.test.ts again and again, each round with a new seed and
  * FUZZ_RUNS=<chunk>, until --inputs generated inputs have been run (each round runs 2 x chunk
- * inputs: chunk through the full read path, chunk/8 through each of the 8 low-level readers).
+ * inputs: chunk through the full read path, chunk/8 through each of the 8 low-level readers; the
+ * chunk/10 multi-client sessions it also runs are not counted).
  *
  *   npm run fuzz:long -- --inputs 10000000 --chunk 250000 [--seed 1] [--log fuzz-long.log]
  *

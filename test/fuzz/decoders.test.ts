@@ -13,11 +13,14 @@ import fc from 'fast-check';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
-import { context__init } from '../../src/broker/context.js';
+import { context__free_disused, context__init } from '../../src/broker/context.js';
+import { keepalive__check } from '../../src/broker/keepalive.js';
+import { session_expiry__check } from '../../src/broker/session_expiry.js';
+import { will_delay__check } from '../../src/broker/will_delay.js';
 import { db__open } from '../../src/broker/database.js';
 import { do_disconnect } from '../../src/broker/loop.js';
 import { db } from '../../src/broker/mosquitto_broker_internal.js';
-import { MOSQ_ERR_SUCCESS } from '../../src/include/mosquitto.js';
+import { MOSQ_ERR_CONN_LOST, MOSQ_ERR_SUCCESS } from '../../src/include/mosquitto.js';
 import { mosq_cs_active, mosq_cs_new } from '../../src/lib/mosquitto_internal.js';
 import type { mosquitto, mosquitto__packet } from '../../src/lib/mosquitto_internal.js';
 import { net__read_available } from '../../src/lib/net_mosq.js';
@@ -29,8 +32,8 @@ import { property__read_all, mosquitto_property_check_all } from '../../src/lib/
 import { mosquitto_validate_utf8 } from '../../src/lib/utf8_mosq.js';
 import { mosquitto_pub_topic_check2, mosquitto_sub_topic_check2, mosquitto_sub_topic_tokenise, mosquitto_topic_matches_sub } from '../../src/lib/util_topic.js';
 import { make_listener, reset_db } from '../unit/helpers/context.js';
-import { connect_packet, fuzz_input_arb } from './mqtt_gen.js';
-import type { fuzz_input } from './mqtt_gen.js';
+import { any_packet, connect_packet, fuzz_input_arb, lstr, packet, u16 } from './mqtt_gen.js';
+import type { fuzz_input, proto } from './mqtt_gen.js';
 
 vi.mock('../../src/broker/logging.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
@@ -42,6 +45,8 @@ const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED)
 /** Inputs through the full read path, and per low-level reader (8 of them). */
 const STREAM_RUNS = SCALE || 40000;
 const READER_RUNS = SCALE ? Math.ceil(SCALE / 8) : 8000;
+/** Multi-client sessions (each 2 to 12 steps) sharing one database. */
+const SESSION_RUNS = SCALE ? Math.ceil(SCALE / 10) : 4000;
 
 /** A socket stand-in with a peer address, that swallows writes. */
 function fake_socket(): Socket {
@@ -114,6 +119,88 @@ describe('decoder fuzz: the full read path', () => {
       await yield_to_io();
       fc.assert(fc.property(fuzz_input_arb(), fc.nat(), (input, split) => { run_input(input, split); }),
         { numRuns: runs, seed });
+    }, 600000);
+  }
+});
+
+/*
+ * Sessions: up to four clients on one database, connecting (with wills, clean or persistent
+ * sessions, ids that collide so sessions are taken over), sending generated packets, vanishing
+ * (so wills fire), while the loop's periodic duties run with the clock moving on. Checks that no
+ * step throws and that a failing input always ends its connection.
+ */
+type step =
+  | { k: 'connect'; slot: number; version: proto; id: number; clean: boolean; will: boolean; retain: boolean; keepalive: number }
+  | { k: 'send'; slot: number; bytes: Buffer }
+  | { k: 'drop'; slot: number }
+  | { k: 'tick'; seconds: number };
+
+const IDS = ['a', 'b', 'c', ''];
+
+function session_steps(): fc.Arbitrary<step[]> {
+  const version = fc.constantFrom<proto>(3, 4, 5);
+  const slot = fc.integer({ min: 0, max: 3 });
+  return fc.array(fc.oneof(
+    { weight: 3, arbitrary: fc.record({ k: fc.constant('connect' as const), slot, version, id: fc.integer({ min: 0, max: 3 }), clean: fc.boolean(), will: fc.boolean(), retain: fc.boolean(), keepalive: fc.constantFrom(0, 1, 5, 60) }) },
+    { weight: 6, arbitrary: fc.record({ k: fc.constant('send' as const), slot, bytes: version.chain((v) => fc.array(any_packet(v), { minLength: 1, maxLength: 4 })).map((l) => Buffer.concat(l)) }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('drop' as const), slot }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('tick' as const), seconds: fc.constantFrom(1, 2, 10, 100, 5000) }) },
+  ), { minLength: 2, maxLength: 12 });
+}
+
+function session_connect(s: Extract<step, { k: 'connect' }>): Buffer {
+  const name = s.version === 3 ? 'MQIsdp' : 'MQTT';
+  const flags = (s.clean ? 0x02 : 0) | (s.will ? 0x04 | 0x08 | (s.retain ? 0x20 : 0) : 0);
+  const parts = [lstr(name), Buffer.from([s.version, flags]), u16(s.keepalive)];
+  if (s.version === 5) parts.push(s.clean ? Buffer.from([0]) : Buffer.from([5, 17, 0, 0, 0, 100]));
+  parts.push(lstr(IDS[s.id]));
+  if (s.will) {
+    if (s.version === 5) parts.push(Buffer.from([5, 24, 0, 0, 0, 2]));
+    parts.push(lstr(`will/${IDS[s.id]}`), lstr('gone'));
+  }
+  return packet(0x10, Buffer.concat(parts));
+}
+
+function run_session(steps: step[]): void {
+  reset_db({ max_queued_messages: 5 });
+  db__open(db.config);
+  db.config!.listeners = [make_listener()];
+  const slots: (mosquitto | null)[] = [null, null, null, null];
+  for (const s of steps) {
+    if (s.k === 'tick') {
+      db.now_s += s.seconds;
+      db.now_real_s += s.seconds;
+      context__free_disused();
+      keepalive__check();
+      session_expiry__check();
+      will_delay__check();
+      continue;
+    }
+    const c = slots[s.slot];
+    if (s.k === 'connect') {
+      if (c?.sock) do_disconnect(c, MOSQ_ERR_CONN_LOST);
+      const n = context__init(fake_socket())!;
+      n.listener = db.config!.listeners[0];
+      slots[s.slot] = n;
+      const rc = feed(n, session_connect(s));
+      if (rc > 0) expect(n.sock).toBeNull();
+    } else if (s.k === 'send') {
+      if (!c?.sock) continue;
+      const rc = feed(c, s.bytes);
+      if (rc > 0) expect(c.sock).toBeNull();
+    } else if (c?.sock) {
+      do_disconnect(c, MOSQ_ERR_CONN_LOST);
+    }
+  }
+}
+
+describe('decoder fuzz: sessions of several clients on one database', () => {
+  for (let done = 0, k = 0; done < SESSION_RUNS; done += 1000, k++) {
+    const runs = Math.min(1000, SESSION_RUNS - done);
+    const seed = SEED === undefined ? undefined : SEED * 1000 + 500 + k;
+    it(`block ${k}: ${runs} sessions`, async () => {
+      await yield_to_io();
+      fc.assert(fc.property(session_steps(), (steps) => { run_session(steps); }), { numRuns: runs, seed });
     }, 600000);
   }
 });
