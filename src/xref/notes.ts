@@ -82,6 +82,7 @@ export const C_GLOBALS: Record<string, string> = {
   flag_reload: 'src/mosquitto.c',
   flag_db_backup: 'src/mosquitto.c',
   flag_tree_print: 'src/mosquitto.c',
+  magic: 'src/persist_read.c',
 };
 
 /** The model joined with the C tree's text, answering the questions the notes ask. */
