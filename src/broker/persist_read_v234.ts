@@ -3,6 +3,9 @@
  * files were written field by field: 16-bit chunk types, strings preceded by their length, no
  * MQTT 5 properties. Version 3 added a (now ignored) disconnect time to client chunks, version 4
  * the source username and port to stored messages.
+ *
+ * The C `goto error` becomes a block labelled `error:` that the function leaves with
+ * `break error`; what follows the block is the C code after the label.
  * @module
  */
 import { MOSQ_ERR_SUCCESS, MOSQ_LOG_ERR } from '../include/mosquitto.js';
@@ -30,58 +33,72 @@ export function persist__chunk_header_read_v234(db_fptr: FILE): { rc: number; ch
 
 /** Reads the cfg chunk: the shutdown flag, the size of a store id, the last store id. */
 export function persist__chunk_cfg_read_v234(db_fptr: FILE, chunk: PF_cfg): number {
-  const shutdown = read_e(db_fptr, 1);
-  if (!shutdown) return error();
-  chunk.shutdown = shutdown[0];
-  const dbid_size = read_e(db_fptr, 1);
-  if (!dbid_size) return error();
-  chunk.dbid_size = dbid_size[0];
-  const last_db_id = read_e(db_fptr, sizeof_dbid_t);
-  if (!last_db_id) return error();
-  chunk.last_db_id = last_db_id.readBigUInt64LE(0);
+  error: {
+    const shutdown = read_e(db_fptr, 1);
+    if (!shutdown) break error;
+    chunk.shutdown = shutdown[0];
+    const dbid_size = read_e(db_fptr, 1);
+    if (!dbid_size) break error;
+    chunk.dbid_size = dbid_size[0];
+    const last_db_id = read_e(db_fptr, sizeof_dbid_t);
+    if (!last_db_id) break error;
+    chunk.last_db_id = last_db_id.readBigUInt64LE(0);
 
-  return MOSQ_ERR_SUCCESS;
+    return MOSQ_ERR_SUCCESS;
+  }
+  log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
+  return 1;
 }
 
 /** Reads a client chunk: the client id, the last message id and, after version 2, a disconnect time that is not used. */
 export function persist__chunk_client_read_v234(db_fptr: FILE, chunk: P_client, db_version: number): number {
-  const r = persist__read_string(db_fptr);
-  if (r.rc) {
-    return r.rc;
-  }
-  chunk.client_id = r.str;
+  error: {
+    const r = persist__read_string(db_fptr);
+    if (r.rc) {
+      return r.rc;
+    }
+    chunk.client_id = r.str;
 
-  const i16temp = read_e(db_fptr, 2);
-  if (!i16temp) return error_client(chunk);
-  chunk.F.last_mid = i16temp.readUInt16BE(0);
-  if (db_version !== 2) {
-    if (!read_e(db_fptr, sizeof_time_t)) return error_client(chunk);
-  }
+    const i16temp = read_e(db_fptr, 2);
+    if (!i16temp) break error;
+    chunk.F.last_mid = i16temp.readUInt16BE(0);
+    if (db_version !== 2) {
+      if (!read_e(db_fptr, sizeof_time_t)) break error;
+    }
 
-  return MOSQ_ERR_SUCCESS;
+    return MOSQ_ERR_SUCCESS;
+  }
+  log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
+  chunk.client_id = null;
+  return 1;
 }
 
 /** Reads a client message chunk: client id, store id, message id, QoS, retain, direction, state and dup. */
 export function persist__chunk_client_msg_read_v234(db_fptr: FILE, chunk: P_client_msg): number {
-  const r = persist__read_string(db_fptr);
-  if (r.rc) {
-    return r.rc;
+  error: {
+    const r = persist__read_string(db_fptr);
+    if (r.rc) {
+      return r.rc;
+    }
+    chunk.client_id = r.str;
+
+    const buf = read_e(db_fptr, sizeof_dbid_t + 2 + 5);
+    if (!buf) break error;
+    chunk.F.store_id = buf.readBigUInt64LE(0);
+    chunk.F.mid = buf.readUInt16BE(8);
+    chunk.F.qos = buf[10];
+    const retain = buf[11];
+    chunk.F.direction = buf[12];
+    chunk.F.state = buf[13];
+    const dup = buf[14];
+
+    chunk.F.retain_dup = ((retain & 0x0f) << 4) | (dup & 0x0f);
+
+    return MOSQ_ERR_SUCCESS;
   }
-  chunk.client_id = r.str;
-
-  const buf = read_e(db_fptr, sizeof_dbid_t + 2 + 5);
-  if (!buf) return error_client(chunk);
-  chunk.F.store_id = buf.readBigUInt64LE(0);
-  chunk.F.mid = buf.readUInt16BE(8);
-  chunk.F.qos = buf[10];
-  const retain = buf[11];
-  chunk.F.direction = buf[12];
-  chunk.F.state = buf[13];
-  const dup = buf[14];
-
-  chunk.F.retain_dup = ((retain & 0x0f) << 4) | (dup & 0x0f);
-
-  return MOSQ_ERR_SUCCESS;
+  log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
+  chunk.client_id = null;
+  return 1;
 }
 
 /**
@@ -90,52 +107,58 @@ export function persist__chunk_client_msg_read_v234(db_fptr: FILE, chunk: P_clie
  * payload.
  */
 export function persist__chunk_msg_store_read_v234(db_fptr: FILE, chunk: P_msg_store, db_version: number): number {
-  const store_id = read_e(db_fptr, sizeof_dbid_t);
-  if (!store_id) return error_msg_store(chunk);
-  chunk.F.store_id = store_id.readBigUInt64LE(0);
+  error: {
+    const store_id = read_e(db_fptr, sizeof_dbid_t);
+    if (!store_id) break error;
+    chunk.F.store_id = store_id.readBigUInt64LE(0);
 
-  let r = persist__read_string(db_fptr);
-  if (r.rc) {
-    return r.rc;
-  }
-  chunk.source.id = r.str;
-  if (db_version === 4) {
+    let r = persist__read_string(db_fptr);
+    if (r.rc) {
+      return r.rc;
+    }
+    chunk.source.id = r.str;
+    if (db_version === 4) {
+      r = persist__read_string(db_fptr);
+      if (r.rc) {
+        chunk.source.id = null;
+        return r.rc;
+      }
+      chunk.source.username = r.str;
+      const i16temp = read_e(db_fptr, 2);
+      if (!i16temp) break error;
+      chunk.F.source_port = i16temp.readUInt16BE(0);
+    }
+
+    const mids = read_e(db_fptr, 4);
+    if (!mids) break error;
+    chunk.F.source_mid = mids.readUInt16BE(0);
+    /* The second one is the message's own mid, which is not kept. */
+
     r = persist__read_string(db_fptr);
     if (r.rc) {
       chunk.source.id = null;
+      chunk.source.username = null;
       return r.rc;
     }
-    chunk.source.username = r.str;
-    const i16temp = read_e(db_fptr, 2);
-    if (!i16temp) return error_msg_store(chunk);
-    chunk.F.source_port = i16temp.readUInt16BE(0);
+    chunk.topic = r.str;
+
+    const fixed = read_e(db_fptr, 6);
+    if (!fixed) break error;
+    chunk.F.qos = fixed[0];
+    chunk.F.retain = fixed[1];
+    chunk.F.payloadlen = fixed.readUInt32BE(2);
+
+    if (chunk.F.payloadlen) {
+      chunk.payload = read_e(db_fptr, chunk.F.payloadlen);
+      if (!chunk.payload) break error;
+    }
+
+    return MOSQ_ERR_SUCCESS;
   }
-
-  const mids = read_e(db_fptr, 4);
-  if (!mids) return error_msg_store(chunk);
-  chunk.F.source_mid = mids.readUInt16BE(0);
-  /* The second one is the message's own mid, which is not kept. */
-
-  r = persist__read_string(db_fptr);
-  if (r.rc) {
-    chunk.source.id = null;
-    chunk.source.username = null;
-    return r.rc;
-  }
-  chunk.topic = r.str;
-
-  const fixed = read_e(db_fptr, 6);
-  if (!fixed) return error_msg_store(chunk);
-  chunk.F.qos = fixed[0];
-  chunk.F.retain = fixed[1];
-  chunk.F.payloadlen = fixed.readUInt32BE(2);
-
-  if (chunk.F.payloadlen) {
-    chunk.payload = read_e(db_fptr, chunk.F.payloadlen);
-    if (!chunk.payload) return error_msg_store(chunk);
-  }
-
-  return MOSQ_ERR_SUCCESS;
+  log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
+  chunk.source.id = null;
+  chunk.source.username = null;
+  return 1;
 }
 
 /** Reads a retain chunk: the store id of the retained message. */
@@ -173,34 +196,4 @@ export function persist__chunk_sub_read_v234(db_fptr: FILE, chunk: P_sub): numbe
   chunk.F.qos = qos[0];
 
   return MOSQ_ERR_SUCCESS;
-}
-
-/**
- * The `error:` exit of the cfg reader: logs the last file error, returns 1.
- * @tsonly the C function ends in an `error:` label
- */
-function error(): number {
-  log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
-  return 1;
-}
-
-/**
- * The `error:` exit of the client and client message readers, which also drops the client id.
- * @tsonly the C functions end in an `error:` label
- */
-function error_client(chunk: P_client | P_client_msg): number {
-  log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
-  chunk.client_id = null;
-  return 1;
-}
-
-/**
- * The `error:` exit of the stored message reader, which also drops the source strings.
- * @tsonly the C function ends in an `error:` label
- */
-function error_msg_store(chunk: P_msg_store): number {
-  log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
-  chunk.source.id = null;
-  chunk.source.username = null;
-  return 1;
 }

@@ -4,6 +4,9 @@
  *
  * The C functions fill a caller's struct; the port fills the chunk object it is given in the
  * same way, so the callers read as in C.
+ *
+ * The C `goto error` becomes a block labelled `error:` that the function leaves with
+ * `break error`; what follows the block is the C code after the label.
  * @module
  */
 import { MOSQ_ERR_INVAL, MOSQ_ERR_SUCCESS, MOSQ_LOG_ERR } from '../include/mosquitto.js';
@@ -62,35 +65,39 @@ export function persist__chunk_cfg_read_v56(db_fptr: FILE, chunk: PF_cfg): numbe
  * which the caller skips.
  */
 export function persist__chunk_client_read_v56(db_fptr: FILE, chunk: P_client, db_version: number): number {
-  let buf: Buffer | null;
+  error: {
+    let buf: Buffer | null;
 
-  if (db_version === 6) {
-    buf = read_e(db_fptr, sizeof_PF_client);
-  } else if (db_version === 5) {
-    buf = read_e(db_fptr, sizeof_PF_client_v5);
-  } else {
-    return 1;
-  }
-  if (!buf) return error();
-  chunk.F = PF_client__unpack(buf);
-
-  let r = persist__read_string_len(db_fptr, chunk.F.id_len);
-  if (r.rc) {
-    return 1;
-  } else if (r.str === null) {
-    return -1;
-  }
-  chunk.client_id = r.str;
-  if (chunk.F.username_len > 0) {
-    r = persist__read_string_len(db_fptr, chunk.F.username_len);
-    if (r.rc || !r.str) {
-      chunk.client_id = null;
+    if (db_version === 6) {
+      buf = read_e(db_fptr, sizeof_PF_client);
+    } else if (db_version === 5) {
+      buf = read_e(db_fptr, sizeof_PF_client_v5);
+    } else {
       return 1;
     }
-    chunk.username = r.str;
-  }
+    if (!buf) break error;
+    chunk.F = PF_client__unpack(buf);
 
-  return MOSQ_ERR_SUCCESS;
+    let r = persist__read_string_len(db_fptr, chunk.F.id_len);
+    if (r.rc) {
+      return 1;
+    } else if (r.str === null) {
+      return -1;
+    }
+    chunk.client_id = r.str;
+    if (chunk.F.username_len > 0) {
+      r = persist__read_string_len(db_fptr, chunk.F.username_len);
+      if (r.rc || !r.str) {
+        chunk.client_id = null;
+        return 1;
+      }
+      chunk.username = r.str;
+    }
+
+    return MOSQ_ERR_SUCCESS;
+  }
+  log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
+  return 1;
 }
 
 /**
@@ -98,35 +105,39 @@ export function persist__chunk_client_read_v56(db_fptr: FILE, chunk: P_client, d
  * left as the message's MQTT 5 property block.
  */
 export function persist__chunk_client_msg_read_v56(db_fptr: FILE, chunk: P_client_msg, length: number): number {
-  let properties: mosquitto_property[] | null = null;
+  error: {
+    let properties: mosquitto_property[] | null = null;
 
-  const buf = read_e(db_fptr, sizeof_PF_client_msg);
-  if (!buf) return error();
-  chunk.F = PF_client_msg__unpack(buf);
+    const buf = read_e(db_fptr, sizeof_PF_client_msg);
+    if (!buf) break error;
+    chunk.F = PF_client_msg__unpack(buf);
 
-  length = (length - (sizeof_PF_client_msg + chunk.F.id_len)) >>> 0;
+    length = (length - (sizeof_PF_client_msg + chunk.F.id_len)) >>> 0;
 
-  const r = persist__read_string_len(db_fptr, chunk.F.id_len);
-  if (r.rc) {
-    return r.rc;
-  }
-  chunk.client_id = r.str;
-
-  if (length > 0) {
-    const prop_packet = packet__new();
-    prop_packet.remaining_length = length;
-    const payload = read_e(db_fptr, length);
-    if (!payload) return error();
-    prop_packet.payload = payload;
-    const pr = property__read_all(CMD_PUBLISH, prop_packet);
-    if (pr.rc) {
-      return pr.rc;
+    const r = persist__read_string_len(db_fptr, chunk.F.id_len);
+    if (r.rc) {
+      return r.rc;
     }
-    properties = pr.properties;
-  }
-  chunk.properties = properties;
+    chunk.client_id = r.str;
 
-  return MOSQ_ERR_SUCCESS;
+    if (length > 0) {
+      const prop_packet = packet__new();
+      prop_packet.remaining_length = length;
+      const payload = read_e(db_fptr, length);
+      if (!payload) break error;
+      prop_packet.payload = payload;
+      const pr = property__read_all(CMD_PUBLISH, prop_packet);
+      if (pr.rc) {
+        return pr.rc;
+      }
+      properties = pr.properties;
+    }
+    chunk.properties = properties;
+
+    return MOSQ_ERR_SUCCESS;
+  }
+  log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
+  return 1;
 }
 
 /**
@@ -135,64 +146,71 @@ export function persist__chunk_client_msg_read_v56(db_fptr: FILE, chunk: P_clien
  * longer than MQTT allows is MOSQ_ERR_INVAL.
  */
 export function persist__chunk_msg_store_read_v56(db_fptr: FILE, chunk: P_msg_store, length: number): number {
-  let properties: mosquitto_property[] | null = null;
+  error: {
+    let properties: mosquitto_property[] | null = null;
 
-  const buf = read_e(db_fptr, sizeof_PF_msg_store);
-  if (!buf) return error_msg_store(chunk);
-  chunk.F = PF_msg_store__unpack(buf);
-  if (chunk.F.payloadlen > MQTT_MAX_PAYLOAD) {
-    return MOSQ_ERR_INVAL;
-  }
-
-  length = (length - (sizeof_PF_msg_store + chunk.F.payloadlen + chunk.F.source_id_len
-    + chunk.F.source_username_len + chunk.F.topic_len)) >>> 0;
-
-  if (chunk.F.source_id_len) {
-    const r = persist__read_string_len(db_fptr, chunk.F.source_id_len);
-    if (r.rc) {
-      return r.rc;
+    const buf = read_e(db_fptr, sizeof_PF_msg_store);
+    if (!buf) break error;
+    chunk.F = PF_msg_store__unpack(buf);
+    if (chunk.F.payloadlen > MQTT_MAX_PAYLOAD) {
+      return MOSQ_ERR_INVAL;
     }
-    chunk.source.id = r.str;
-  }
-  if (chunk.F.source_username_len) {
-    const r = persist__read_string_len(db_fptr, chunk.F.source_username_len);
-    if (r.rc) {
-      chunk.source.id = null;
-      return r.rc;
+
+    length = (length - (sizeof_PF_msg_store + chunk.F.payloadlen + chunk.F.source_id_len
+      + chunk.F.source_username_len + chunk.F.topic_len)) >>> 0;
+
+    if (chunk.F.source_id_len) {
+      const r = persist__read_string_len(db_fptr, chunk.F.source_id_len);
+      if (r.rc) {
+        return r.rc;
+      }
+      chunk.source.id = r.str;
     }
-    chunk.source.username = r.str;
-  }
-  const r = persist__read_string_len(db_fptr, chunk.F.topic_len);
-  if (r.rc) {
-    chunk.source.id = null;
-    chunk.source.username = null;
-    return r.rc;
-  }
-  chunk.topic = r.str;
-
-  if (chunk.F.payloadlen > 0) {
-    chunk.payload = read_e(db_fptr, chunk.F.payloadlen);
-    if (!chunk.payload) return error_msg_store(chunk);
-  }
-
-  if (length > 0) {
-    const prop_packet = packet__new();
-    prop_packet.remaining_length = length;
-    const payload = read_e(db_fptr, length);
-    if (!payload) return error_msg_store(chunk);
-    prop_packet.payload = payload;
-    const pr = property__read_all(CMD_PUBLISH, prop_packet);
-    if (pr.rc) {
+    if (chunk.F.source_username_len) {
+      const r = persist__read_string_len(db_fptr, chunk.F.source_username_len);
+      if (r.rc) {
+        chunk.source.id = null;
+        return r.rc;
+      }
+      chunk.source.username = r.str;
+    }
+    const r = persist__read_string_len(db_fptr, chunk.F.topic_len);
+    if (r.rc) {
       chunk.source.id = null;
       chunk.source.username = null;
-      chunk.topic = null;
-      return pr.rc;
+      return r.rc;
     }
-    properties = pr.properties;
-  }
-  chunk.properties = properties;
+    chunk.topic = r.str;
 
-  return MOSQ_ERR_SUCCESS;
+    if (chunk.F.payloadlen > 0) {
+      chunk.payload = read_e(db_fptr, chunk.F.payloadlen);
+      if (!chunk.payload) break error;
+    }
+
+    if (length > 0) {
+      const prop_packet = packet__new();
+      prop_packet.remaining_length = length;
+      const payload = read_e(db_fptr, length);
+      if (!payload) break error;
+      prop_packet.payload = payload;
+      const pr = property__read_all(CMD_PUBLISH, prop_packet);
+      if (pr.rc) {
+        chunk.source.id = null;
+        chunk.source.username = null;
+        chunk.topic = null;
+        return pr.rc;
+      }
+      properties = pr.properties;
+    }
+    chunk.properties = properties;
+
+    return MOSQ_ERR_SUCCESS;
+  }
+  log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
+  chunk.source.id = null;
+  chunk.source.username = null;
+  chunk.topic = null;
+  return 1;
 }
 
 /** Reads a retain chunk: the store id of the retained message. */
@@ -208,42 +226,25 @@ export function persist__chunk_retain_read_v56(db_fptr: FILE, chunk: P_retain): 
 
 /** Reads a subscription chunk: the struct, the client id and the filter. */
 export function persist__chunk_sub_read_v56(db_fptr: FILE, chunk: P_sub): number {
-  const buf = read_e(db_fptr, sizeof_PF_sub);
-  if (!buf) return error();
-  chunk.F = PF_sub__unpack(buf);
+  error: {
+    const buf = read_e(db_fptr, sizeof_PF_sub);
+    if (!buf) break error;
+    chunk.F = PF_sub__unpack(buf);
 
-  let r = persist__read_string_len(db_fptr, chunk.F.id_len);
-  if (r.rc) {
-    return r.rc;
+    let r = persist__read_string_len(db_fptr, chunk.F.id_len);
+    if (r.rc) {
+      return r.rc;
+    }
+    chunk.client_id = r.str;
+    r = persist__read_string_len(db_fptr, chunk.F.topic_len);
+    if (r.rc) {
+      chunk.client_id = null;
+      return r.rc;
+    }
+    chunk.topic = r.str;
+
+    return MOSQ_ERR_SUCCESS;
   }
-  chunk.client_id = r.str;
-  r = persist__read_string_len(db_fptr, chunk.F.topic_len);
-  if (r.rc) {
-    chunk.client_id = null;
-    return r.rc;
-  }
-  chunk.topic = r.str;
-
-  return MOSQ_ERR_SUCCESS;
-}
-
-/**
- * The shared `error:` exit of the readers above: logs the last file error, returns 1.
- * @tsonly the C functions each end in an `error:` label
- */
-function error(): number {
   log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
-  return 1;
-}
-
-/**
- * The `error:` exit of persist__chunk_msg_store_read_v56, which also drops the strings read.
- * @tsonly the C function ends in an `error:` label
- */
-function error_msg_store(chunk: P_msg_store): number {
-  log__printf(null, MOSQ_LOG_ERR, `Error: ${persist__strerror()}.`);
-  chunk.source.id = null;
-  chunk.source.username = null;
-  chunk.topic = null;
   return 1;
 }

@@ -308,131 +308,126 @@ function dump__sub_chunk_process(db_fd: FILE, length: number): number {
  * Runs db_dump with its command line (`argv[0]` is the program): `<file>`, `--stats <file>` or
  * `--client-stats <file>`. Returns the exit status.
  * @adapted the counters and tables start empty on each call (C: zero-initialised globals of a
- *   process that runs once); the broker's log__printf is silenced, as C links a stub there
+ *   process that runs once); the broker's log__printf is silenced, as C links a stub there;
+ *   buffered output is flushed on every return, as C's exit does
  */
 export function main(argv: string[]): number {
-  const rc = db_dump(argv);
-  fflush_stdout();
-  return rc;
-}
+  try {
+    let rc = 0;
+    let filename: string;
 
-/**
- * The body of main, before stdout is flushed.
- * @tsonly lets main flush the buffered output on every return path, as C's exit does
- */
-function db_dump(argv: string[]): number {
-  let rc = 0;
-  let filename: string;
+    stats = 0;
+    client_stats = 0;
+    do_print = 1;
+    cfg_count = client_count = client_msg_count = msg_store_count = retain_count = sub_count = 0;
+    clients = [];
+    clients_by_id = new Map();
+    msgs_by_id = new Map();
+    const log_config = config__init();
+    log_config.log_dest = MQTT3_LOG_NONE;
+    log__init(log_config);
 
-  stats = 0;
-  client_stats = 0;
-  do_print = 1;
-  cfg_count = client_count = client_msg_count = msg_store_count = retain_count = sub_count = 0;
-  clients = [];
-  clients_by_id = new Map();
-  msgs_by_id = new Map();
-  const log_config = config__init();
-  log_config.log_dest = MQTT3_LOG_NONE;
-  log__init(log_config);
-
-  if (argv.length === 2) {
-    filename = argv[1];
-  } else if (argv.length === 3 && argv[1] === '--stats') {
-    stats = 1;
-    do_print = 0;
-    filename = argv[2];
-  } else if (argv.length === 3 && argv[1] === '--client-stats') {
-    client_stats = 1;
-    do_print = 0;
-    filename = argv[2];
-  } else {
-    eprintf('Usage: db_dump [--stats | --client-stats] <mosquitto db filename>\n');
-    return 1;
-  }
-
-  const fptr = mosquitto__fopen(filename, 'rb', false);
-  if (!fptr) {
-    eprintf(`Error: Unable to open ${filename}\n`);
-    return 0;
-  }
-  const fd = fptr;
-
-  const header = read_e(fd, 15);
-  if (!header) return error(fd);
-  if (header.equals(magic)) {
-    if (do_print) printf('Mosquitto DB dump\n');
-    /* The file is a mosquitto database. */
-    const crc = read_e(fd, 4);
-    if (!crc) return error(fd);
-    if (do_print) printf(`CRC: ${pd(crc.readUInt32LE(0))}\n`);
-    const i32temp = read_e(fd, 4);
-    if (!i32temp) return error(fd);
-    db_version.value = i32temp.readUInt32BE(0);
-    if (do_print) printf(`DB version: ${pd(db_version.value)}\n`);
-
-    if (db_version.value > MOSQ_DB_VERSION) {
-      if (do_print) printf('Warning: mosquitto_db_dump does not support this DB version, continuing but expecting errors.\n');
+    if (argv.length === 2) {
+      filename = argv[1];
+    } else if (argv.length === 3 && argv[1] === '--stats') {
+      stats = 1;
+      do_print = 0;
+      filename = argv[2];
+    } else if (argv.length === 3 && argv[1] === '--client-stats') {
+      client_stats = 1;
+      do_print = 0;
+      filename = argv[2];
+    } else {
+      eprintf('Usage: db_dump [--stats | --client-stats] <mosquitto db filename>\n');
+      return 1;
     }
 
-    for (;;) {
-      const h = persist__chunk_header_read(fd);
-      if (h.rc !== MOSQ_ERR_SUCCESS) break;
-      const { chunk, length } = h;
-      switch (chunk) {
-        case DB_CHUNK_CFG:
-          if (dump__cfg_chunk_process(fd, length)) return 1;
-          break;
+    const fptr = mosquitto__fopen(filename, 'rb', false);
+    if (!fptr) {
+      eprintf(`Error: Unable to open ${filename}\n`);
+      return 0;
+    }
+    const fd = fptr;
 
-        case DB_CHUNK_MSG_STORE:
-          if (dump__msg_store_chunk_process(fd, length)) return 1;
-          break;
+    const header = read_e(fd, 15);
+    if (!header) return error(fd);
+    if (header.equals(magic)) {
+      if (do_print) printf('Mosquitto DB dump\n');
+      /* The file is a mosquitto database. */
+      const crc = read_e(fd, 4);
+      if (!crc) return error(fd);
+      if (do_print) printf(`CRC: ${pd(crc.readUInt32LE(0))}\n`);
+      const i32temp = read_e(fd, 4);
+      if (!i32temp) return error(fd);
+      db_version.value = i32temp.readUInt32BE(0);
+      if (do_print) printf(`DB version: ${pd(db_version.value)}\n`);
 
-        case DB_CHUNK_CLIENT_MSG:
-          if (dump__client_msg_chunk_process(fd, length)) return 1;
-          break;
+      if (db_version.value > MOSQ_DB_VERSION) {
+        if (do_print) printf('Warning: mosquitto_db_dump does not support this DB version, continuing but expecting errors.\n');
+      }
 
-        case DB_CHUNK_RETAIN:
-          if (dump__retain_chunk_process(fd, length)) return 1;
-          break;
+      for (;;) {
+        const h = persist__chunk_header_read(fd);
+        if (h.rc !== MOSQ_ERR_SUCCESS) break;
+        const { chunk, length } = h;
+        switch (chunk) {
+          case DB_CHUNK_CFG:
+            if (dump__cfg_chunk_process(fd, length)) return 1;
+            break;
 
-        case DB_CHUNK_SUB:
-          if (dump__sub_chunk_process(fd, length)) return 1;
-          break;
+          case DB_CHUNK_MSG_STORE:
+            if (dump__msg_store_chunk_process(fd, length)) return 1;
+            break;
 
-        case DB_CHUNK_CLIENT:
-          if (dump__client_chunk_process(fd, length)) return 1;
-          break;
+          case DB_CHUNK_CLIENT_MSG:
+            if (dump__client_msg_chunk_process(fd, length)) return 1;
+            break;
 
-        default:
-          eprintf(`Warning: Unsupported chunk "${pd(chunk)}" in persistent database file. Ignoring.\n`);
-          persist__fseek_cur(fd, length);
-          break;
+          case DB_CHUNK_RETAIN:
+            if (dump__retain_chunk_process(fd, length)) return 1;
+            break;
+
+          case DB_CHUNK_SUB:
+            if (dump__sub_chunk_process(fd, length)) return 1;
+            break;
+
+          case DB_CHUNK_CLIENT:
+            if (dump__client_chunk_process(fd, length)) return 1;
+            break;
+
+          default:
+            eprintf(`Warning: Unsupported chunk "${pd(chunk)}" in persistent database file. Ignoring.\n`);
+            persist__fseek_cur(fd, length);
+            break;
+        }
+      }
+    } else {
+      eprintf('Error: Unrecognised file format.');
+      rc = 1;
+    }
+
+    fclose(fd);
+
+    if (stats) {
+      printf(`DB_CHUNK_CFG:        ${cfg_count}\n`);
+      printf(`DB_CHUNK_MSG_STORE:  ${msg_store_count}\n`);
+      printf(`DB_CHUNK_CLIENT_MSG: ${client_msg_count}\n`);
+      printf(`DB_CHUNK_RETAIN:     ${retain_count}\n`);
+      printf(`DB_CHUNK_SUB:        ${sub_count}\n`);
+      printf(`DB_CHUNK_CLIENT:     ${client_count}\n`);
+    }
+
+    if (client_stats) {
+      for (const cc of clients) {
+        printf(`SC: ${pd(cc.subscriptions)} SS: ${pd(cc.subscription_size)} MC: ${pd(cc.messages)} MS: ${cc.message_size}   `);
+        printf(`${cc.id}\n`);
       }
     }
-  } else {
-    eprintf('Error: Unrecognised file format.');
-    rc = 1;
+
+    return rc;
+  } finally {
+    fflush_stdout();
   }
-
-  fclose(fd);
-
-  if (stats) {
-    printf(`DB_CHUNK_CFG:        ${cfg_count}\n`);
-    printf(`DB_CHUNK_MSG_STORE:  ${msg_store_count}\n`);
-    printf(`DB_CHUNK_CLIENT_MSG: ${client_msg_count}\n`);
-    printf(`DB_CHUNK_RETAIN:     ${retain_count}\n`);
-    printf(`DB_CHUNK_SUB:        ${sub_count}\n`);
-    printf(`DB_CHUNK_CLIENT:     ${client_count}\n`);
-  }
-
-  if (client_stats) {
-    for (const cc of clients) {
-      printf(`SC: ${pd(cc.subscriptions)} SS: ${pd(cc.subscription_size)} MC: ${pd(cc.messages)} MS: ${cc.message_size}   `);
-      printf(`${cc.id}\n`);
-    }
-  }
-
-  return rc;
 }
 
 /**
