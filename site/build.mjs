@@ -80,9 +80,9 @@ async function main() {
   for (const t of ix.tsFns) {
     const p = t.pairing;
     if (p?.status === 'paired' && t.cPair) cmap[`${t.file}\u0000${t.name}`] = { label: `${t.cPair.file} ${t.cPair.name}`, href: t.cPair.href };
-    else if (p?.status === 'macro' && p.c) {
-      const { file, line } = ix.splitAt(p.c);
-      cmap[`${t.file}\u0000${t.name}`] = { label: `${file} ${p.cName}`, href: href.c(file, line) };
+    else if (ix.macroOf(t)) {
+      const m = ix.macroOf(t);
+      cmap[`${t.file}\u0000${t.name}`] = { label: `${m.file} ${m.name}`, href: m.href };
     }
   }
   writeFileSync(join(work, 'cmap.json'), JSON.stringify(cmap));

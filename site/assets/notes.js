@@ -8,6 +8,7 @@
     document.body.setAttribute('data-diagrams', 'done');
   }, function (err) {
     document.body.setAttribute('data-diagrams', 'error');
+    document.body.setAttribute('data-diagram-error', String((err && err.message) || err).slice(0, 500));
     console.error(err);
   });
 })();

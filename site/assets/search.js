@@ -34,8 +34,10 @@
     if (!e.c.length) left.append(el('p', { class: 'none' }, ['no C definition']));
     e.c.forEach(function (d) {
       var p = el('p', { class: 'def' });
-      p.append(a(d[2], e.k === 'type' || d[4] === 'struct' ? 'definition' : 'side by side', 'sbs'));
-      p.append(' · ');
+      if (d[2] !== d[3]) {
+        p.append(a(d[2], 'side by side', 'sbs'));
+        p.append(' · ');
+      }
       p.append(a(d[3], d[0] + ':' + d[1], 'src'));
       if (d[4]) p.append(el('span', { class: 'badge s-' + d[4] }, [d[4]]));
       left.append(p);

@@ -119,6 +119,16 @@ export function indexModel(model, { mirroredCFiles }) {
     return all.find((f) => f.file === fromFile) ?? all.find((f) => f.exported) ?? all[0];
   };
 
+  /** A C macro (or constant) by file and name, as { file, line, href } on the C source page. */
+  const defines = new Map();
+  for (const f of cFiles) for (const d of f.defines) {
+    const key = `${f.file}\u0000${d.name}`;
+    if (!defines.has(key)) defines.set(key, { ...d, file: f.file, href: href.c(f.file, d.line) });
+  }
+  const cDefine = (file, name) => defines.get(`${file}\u0000${name}`) ?? null;
+  /** The C macro a TS function ports (pairing status 'macro'), or null. */
+  const macroOf = (t) => (t.pairing?.status === 'macro' && t.pairing.cFile && t.pairing.cName ? cDefine(t.pairing.cFile, t.pairing.cName) : null);
+
   const cStructs = new Map();
   for (const f of cFiles) for (const s of f.structs) if (!cStructs.has(s.name)) cStructs.set(s.name, { ...s, file: f.file, href: href.c(f.file, s.line) });
   const tsTypeByName = new Map();
@@ -135,6 +145,6 @@ export function indexModel(model, { mirroredCFiles }) {
   return {
     model, cFiles, tsFiles, cFilePaths, tsFilePaths, sbsFiles, cFns, tsFns, tsTypes, cByAt, tsByAt, cByName, tsByName,
     cStructs, tsTypeByName, cNames, tsNames, cCallers, tsCallers, fidelityOf, resolveC, resolveTs, cLink, tsLink,
-    cTwinOfTs, twinsOfTs, splitAt,
+    cTwinOfTs, twinsOfTs, splitAt, cDefine, macroOf,
   };
 }

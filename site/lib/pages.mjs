@@ -93,8 +93,9 @@ ${fidelityNote(v)}
   });
   const tsOnly = ix.tsFns.filter((t) => t.twin === cf.file && !t.cPair);
   const tsOnlySections = tsOnly.map((t) => {
-    const why = t.pairing?.status === 'macro' && t.pairing.c
-      ? `ports the C macro ${link(p, href.c(ix.splitAt(t.pairing.c).file, ix.splitAt(t.pairing.c).line), esc(`${t.pairing.cName} (${t.pairing.c})`))}`
+    const macro = ix.macroOf(t);
+    const why = macro
+      ? `Ports the C macro ${link(p, macro.href, esc(`${macro.name} (${macro.file}:${macro.line})`))}.`
       : t.tags?.tsonly ? '' : esc(`No C original found (pairing: ${t.pairing?.status ?? 'none'}).`);
     return `<section class="fn tsonly" id="${esc(t.anchor)}">
 <h2><a class="self" href="#${esc(t.anchor)}">${esc(t.qual)}</a> <span class="badge s-tsonly">TS only</span></h2>
@@ -257,6 +258,8 @@ export function searchIndex(ix) {
   }
   for (const t of ix.tsFns) {
     const e = entry(t.name);
+    const macro = ix.macroOf(t);
+    if (macro && !e.c.some((x) => x[2] === macro.href)) e.c.push([macro.file, macro.line, macro.href, macro.href, 'macro']);
     e.t.push([t.file, t.line, t.href, t.src, t.owner ?? '']);
     for (const k of ix.tsCallers.get(t.name) ?? []) {
       if (ix.resolveTs(t.name, k.file) === t && !e.tc.some((x) => x[1] === k.href)) e.tc.push([k.qual ?? k.name, k.href, k.file]);

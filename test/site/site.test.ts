@@ -123,7 +123,8 @@ describe('site in the browser', () => {
       const state = await page.getAttribute('body', 'data-diagrams');
       const n = await page.locator('pre.mermaid').count();
       const drawn = await page.locator('pre.mermaid svg').count();
-      if (state !== 'done' || drawn !== n) failed.push(`${f}: ${state}, ${drawn} of ${n} drawn`);
+      const why = (await page.getAttribute('body', 'data-diagram-error')) ?? '';
+      if (state !== 'done' || drawn !== n) failed.push(`${f}: ${state}, ${drawn} of ${n} drawn ${why}`.trim());
       await page.close();
     }
     expect(failed).toEqual([]);
