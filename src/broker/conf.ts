@@ -223,6 +223,8 @@ export function config__new_listener(): mosquitto__listener {
     http_dir: null,
     security_options: conf__new_security_options(),
     unix_socket_path: null,
+    ssl_ctx: null,
+    ws_context: null,
   };
 }
 

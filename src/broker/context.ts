@@ -105,6 +105,7 @@ export function context__init(sock: Socket | null): mosquitto | null {
     tcp_nodelay: false,
     expiry_list_item: null,
     remote_port,
+    ssl: null,
     in_chunk: null,
     in_chunk_pos: 0,
   };

@@ -23,6 +23,7 @@ import {
   CMD_CONNECT,
   CMD_WILL,
   CONNACK_ACCEPTED,
+  CONNACK_REFUSED_BAD_USERNAME_PASSWORD,
   CONNACK_REFUSED_IDENTIFIER_REJECTED,
   CONNACK_REFUSED_NOT_AUTHORIZED,
   CONNACK_REFUSED_PROTOCOL_VERSION,
@@ -32,6 +33,7 @@ import {
   MQTT_PROP_SERVER_KEEP_ALIVE,
   MQTT_PROP_TOPIC_ALIAS_MAXIMUM,
   MQTT_RC_BAD_AUTHENTICATION_METHOD,
+  MQTT_RC_BAD_USERNAME_OR_PASSWORD,
   MQTT_RC_CONTINUE_AUTHENTICATION,
   MQTT_RC_NOT_AUTHORIZED,
   MQTT_RC_PACKET_TOO_LARGE,
@@ -44,6 +46,7 @@ import {
   PROTOCOL_VERSION_v311,
   PROTOCOL_VERSION_v5,
 } from '../include/mqtt_protocol.js';
+import { X509_NAME_get_first_CN, X509_NAME_print_rfc2253 } from '../deps/openssl.js';
 import { DL_DELETE } from '../deps/utlist.js';
 import {
   mosq_cs_active,
@@ -597,8 +600,48 @@ export function handle__connect(context: mosquitto): number {
   /* From here on an error must clear context.id again, so the id index is left alone. */
   context.id = client_id;
 
-  context.username = username;
-  context.password = password;
+  const listener = context.listener;
+  if (listener.ssl_ctx && (listener.use_identity_as_username || listener.use_subject_as_username)) {
+    /* The username and password of the CONNECT are not used. */
+    if (!context.ssl) {
+      connack_refuse(context, MQTT_RC_BAD_USERNAME_OR_PASSWORD, CONNACK_REFUSED_BAD_USERNAME_PASSWORD);
+      return error(MOSQ_ERR_AUTH);
+    }
+    if (listener.psk_hint) {
+      /* The PSK identity became the username during the handshake. */
+      if (!context.username) {
+        connack_refuse(context, MQTT_RC_BAD_USERNAME_OR_PASSWORD, CONNACK_REFUSED_BAD_USERNAME_PASSWORD);
+        return error(MOSQ_ERR_AUTH);
+      }
+    } else {
+      const client_cert = context.ssl.getPeerX509Certificate();
+      if (!client_cert) {
+        connack_refuse(context, MQTT_RC_BAD_USERNAME_OR_PASSWORD, CONNACK_REFUSED_BAD_USERNAME_PASSWORD);
+        return error(MOSQ_ERR_AUTH);
+      }
+      if (listener.use_identity_as_username) {
+        const name = X509_NAME_get_first_CN(context.ssl);
+        if (name === null) {
+          connack_refuse(context, MQTT_RC_BAD_USERNAME_OR_PASSWORD, CONNACK_REFUSED_BAD_USERNAME_PASSWORD);
+          return error(MOSQ_ERR_AUTH);
+        }
+        context.username = name;
+        /* A NUL inside the CN would cut the name short in C: refuse it. */
+        if (name.includes('\0')) {
+          connack_refuse(context, MQTT_RC_BAD_USERNAME_OR_PASSWORD, CONNACK_REFUSED_BAD_USERNAME_PASSWORD);
+          return error(MOSQ_ERR_AUTH);
+        }
+      } else {
+        context.username = X509_NAME_print_rfc2253(client_cert);
+      }
+      if (!context.username) {
+        return error(MOSQ_ERR_AUTH);
+      }
+    }
+  } else {
+    context.username = username;
+    context.password = password;
+  }
 
   if (context.listener.use_username_as_clientid) {
     if (context.username) {
@@ -631,19 +674,23 @@ export function handle__connect(context: mosquitto): number {
     return error(rc);
   }
 
-  rc = mosquitto_unpwd_check(context);
-  if (rc !== MOSQ_ERR_SUCCESS) {
-    /* Without an id the context is not removed from the id index later. */
-    context.id = null;
-  }
-  switch (rc) {
-    case MOSQ_ERR_SUCCESS:
-      break;
-    case MOSQ_ERR_AUTH:
-      connack_refuse(context, MQTT_RC_NOT_AUTHORIZED, CONNACK_REFUSED_NOT_AUTHORIZED);
-      return error(MOSQ_ERR_AUTH);
-    default:
-      return error(MOSQ_ERR_UNKNOWN);
+  if (listener.ssl_ctx && (listener.use_identity_as_username || listener.use_subject_as_username)) {
+    /* The certificate or PSK identity was the authentication. */
+  } else {
+    rc = mosquitto_unpwd_check(context);
+    if (rc !== MOSQ_ERR_SUCCESS) {
+      /* Without an id the context is not removed from the id index later. */
+      context.id = null;
+    }
+    switch (rc) {
+      case MOSQ_ERR_SUCCESS:
+        break;
+      case MOSQ_ERR_AUTH:
+        connack_refuse(context, MQTT_RC_NOT_AUTHORIZED, CONNACK_REFUSED_NOT_AUTHORIZED);
+        return error(MOSQ_ERR_AUTH);
+      default:
+        return error(MOSQ_ERR_UNKNOWN);
+    }
   }
   return connect__on_authorised(context, null);
 }

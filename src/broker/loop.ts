@@ -28,6 +28,7 @@ import { mosq_cs_disconnect_with_will, mosq_cs_disconnected, mosq_cs_disconnecti
 import type { mosquitto } from '../lib/mosquitto_internal.js';
 import type { mosquitto_property } from '../lib/property_mosq.js';
 import { mosquitto__mid_generate } from '../lib/util_mosq.js';
+import { net__errno } from '../lib/net_mosq.js';
 import { mosquitto_strerror } from '../lib/strings_mosq.js';
 import { mosquitto_time } from '../lib/time_mosq.js';
 import { config__read } from './conf.js';
@@ -258,7 +259,7 @@ function disconnect_reason_text(id: string, reason: number): string | null {
     case MOSQ_ERR_ADMINISTRATIVE_ACTION:
       return `Client ${id} been disconnected by administrative action.`;
     case MOSQ_ERR_ERRNO:
-      return `Client ${id} disconnected: Connection reset by peer.`;
+      return `Client ${id} disconnected: ${net__errno.text}.`;
     default:
       return `Bad socket read/write on client ${id}: ${mosquitto_strerror(reason)}`;
   }

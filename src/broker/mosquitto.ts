@@ -12,15 +12,16 @@ import { context__cleanup, context__free_disused, context__send_will } from './c
 import { db__close, db__open } from './database.js';
 import { log__close, log__init, log__printf } from './logging.js';
 import { loop__update_time, loop__wakeup, mosquitto_main_loop } from './loop.js';
-import { db, mp_mqtt, VERSION } from './mosquitto_broker_internal.js';
+import { db, mp_mqtt, mp_websockets, VERSION } from './mosquitto_broker_internal.js';
 import type { mosquitto__config, mosquitto__listener, mosquitto__listener_sock } from './mosquitto_broker_internal.js';
-import { net__broker_cleanup, net__broker_init, net__socket_listen } from './net.js';
+import { net__broker_cleanup, net__broker_init, net__load_certificates, net__socket_listen } from './net.js';
 import { persist__backup } from './persist_write.js';
 import { mosquitto_security_init, mosquitto_security_module_cleanup, mosquitto_security_module_init } from './security.js';
 import { acl__find_acls } from './security_default.js';
 import { session_expiry__remove_all } from './session_expiry.js';
 import { flags, handle_sighup, handle_sigint, handle_sigusr1, handle_sigusr2 } from './signals.js';
 import { sys_tree__init } from './sys_tree.js';
+import { mosq_websockets_init } from './websockets.js';
 import { will_delay__send_all } from './will_delay.js';
 
 /** Every listening socket of every listener (C: the file-level `listensock` array). */
@@ -132,11 +133,17 @@ export function listener__set_defaults(listener: mosquitto__listener): void {
 }
 
 /**
- * Reloads TLS certificates on SIGHUP.
- * @adapted TLS listeners are not ported yet, so there is nothing to reload
+ * Loads every TLS listener's certificate and key again (SIGHUP), for renewed certificates.
  */
 export function listeners__reload_all_certificates(): void {
-  /* No TLS listeners yet. */
+  for (const listener of db.config!.listeners) {
+    if (listener.ssl_ctx && listener.certfile && listener.keyfile) {
+      const rc = net__load_certificates(listener);
+      if (rc) {
+        log__printf(null, MOSQ_LOG_ERR, `Error when reloading certificate '${listener.certfile}' or key '${listener.keyfile}'.`);
+      }
+    }
+  }
 }
 
 /**
@@ -220,6 +227,12 @@ async function listeners__start(make_listener: () => mosquitto__listener): Promi
         }
         return 1;
       }
+    } else if (listener.protocol === mp_websockets) {
+      await mosq_websockets_init(listener, config);
+      if (!listener.ws_context) {
+        log__printf(null, MOSQ_LOG_ERR, `Error: Unable to create websockets listener on port ${listener.port}.`);
+        return 1;
+      }
     }
   }
   if (listensock.length === 0) {
@@ -229,8 +242,23 @@ async function listeners__start(make_listener: () => mosquitto__listener): Promi
   return MOSQ_ERR_SUCCESS;
 }
 
-/** Closes every listening socket. */
+/**
+ * Closes every listening socket: websockets servers with their connections, and unix socket
+ * files are removed.
+ * @adapted closing the ws server and its HTTP server stands in for lws_context_destroy
+ */
 function listeners__stop(): void {
+  for (const listener of db.config!.listeners) {
+    if (listener.ws_context) {
+      for (const ws of listener.ws_context.clients) ws.terminate();
+      listener.ws_context.close();
+      for (const s of listener.socks) s.close();
+    }
+    if (listener.unix_socket_path !== null) {
+      rmSync(listener.unix_socket_path, { force: true });
+    }
+  }
+
   for (const ls of listensock) {
     ls.sock.close();
   }

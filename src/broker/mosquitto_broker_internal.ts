@@ -6,6 +6,8 @@
  * @module
  */
 import type { Server } from 'node:net';
+import type { WebSocketServer } from 'ws';
+import type { SSL_CTX } from '../deps/openssl.js';
 import type { mosquitto_property } from '../lib/property_mosq.js';
 import type { mosq_out, mosquitto_acl_msg } from '../include/mosquitto_plugin.js';
 import type { MOSQ_FUNC_generic_callback } from '../include/mosquitto_broker.js';
@@ -225,6 +227,10 @@ export interface mosquitto__listener {
   http_dir: string | null;
   security_options: mosquitto__security_options;
   unix_socket_path: string | null;
+  /** the TLS settings new connections get, when the listener speaks TLS */
+  ssl_ctx: SSL_CTX | null;
+  /** the websockets server of a `protocol websockets` listener (C: struct lws_context *) */
+  ws_context: WebSocketServer | null;
 }
 
 /** struct mosquitto__listener_sock: one listening socket and the listener it belongs to. */

@@ -21,6 +21,7 @@ import {
   MOSQ_ERR_NOMEM,
   MOSQ_ERR_PLUGIN_DEFER,
   MOSQ_ERR_SUCCESS,
+  MOSQ_ERR_TLS,
   MOSQ_ERR_UNKNOWN,
   MOSQ_LOG_ERR,
   MOSQ_LOG_NOTICE,
@@ -38,12 +39,16 @@ import { MOSQ_EVT_ACL_CHECK, MOSQ_EVT_BASIC_AUTH } from '../include/mosquitto_br
 import type { mosquitto_evt_acl_check, mosquitto_evt_basic_auth } from '../include/mosquitto_broker.js';
 import { fgets_extending, misc__trimblanks, mosquitto__fopen } from '../lib/misc_mosq.js';
 import type { FILE } from '../lib/misc_mosq.js';
-import { mosq_cs_active, mosq_cs_disconnecting } from '../lib/mosquitto_internal.js';
+import { MQTT_RC_ADMINISTRATIVE_ACTION } from '../include/mqtt_protocol.js';
+import { X509_NAME_get_first_CN, X509_NAME_print_rfc2253 } from '../deps/openssl.js';
+import { mosq_cs_active, mosq_cs_disconnecting, mosq_p_mqtt5 } from '../lib/mosquitto_internal.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
+import { send__disconnect } from '../lib/send_disconnect.js';
 import { mosquitto__set_state } from '../lib/util_mosq.js';
 import { mosquitto_sub_topic_check, mosquitto_topic_matches_sub } from '../lib/util_topic.js';
 import { log__printf } from './logging.js';
 import { do_disconnect } from './loop.js';
+import { net__tls_load_verify, net__tls_server_ctx } from './net.js';
 import { db, pw_sha512, pw_sha512_pbkdf2 } from './mosquitto_broker_internal.js';
 import type {
   mosquitto__acl,
@@ -998,16 +1003,40 @@ function unpwd__cleanup(root: mosq_out<unpwd_table | null> | null, _reload: bool
 }
 
 /**
- * After a reload, re-checks every client (bridges excepted) against the new settings:
- * anonymous clients are dropped when allow_anonymous is now false, clients whose credentials no
- * longer pass are dropped, and everyone else is linked to their (new) ACL list.
- * @adapted the TLS parts (reloading CRLs, re-deriving usernames from certificates) are not ported:
- * the port has no TLS listeners yet
+ * Drops a client whose certificate or PSK identity no longer yields a username: MQTT 5 clients
+ * are told with an administrative-action DISCONNECT first.
+ */
+function security__disconnect_auth(context: mosquitto): void {
+  if (context.protocol === mosq_p_mqtt5) {
+    send__disconnect(context, MQTT_RC_ADMINISTRATIVE_ACTION, null);
+  }
+  mosquitto__set_state(context, mosq_cs_disconnecting);
+  do_disconnect(context, MOSQ_ERR_AUTH);
+}
+
+/**
+ * After a reload, re-checks every client (bridges excepted) against the new settings: TLS
+ * listeners with a CRL get a fresh context (so a renewed crlfile counts for new connections),
+ * anonymous clients are dropped when allow_anonymous is now false, clients of
+ * use_identity_as_username/use_subject_as_username listeners get their username again from their
+ * certificate, other clients whose credentials no longer pass are dropped, and everyone left is
+ * linked to their (new) ACL list.
  */
 export function mosquitto_security_apply_default(): number {
   const config = db.config!;
   let allow_anonymous: boolean;
   let security_opts: mosquitto__security_options | null = null;
+
+  for (const listener of config.listeners) {
+    if (listener && listener.ssl_ctx && listener.certfile && listener.keyfile && listener.crlfile && listener.require_certificate) {
+      if (net__tls_server_ctx(listener)) {
+        return MOSQ_ERR_TLS;
+      }
+      if (net__tls_load_verify(listener)) {
+        return MOSQ_ERR_TLS;
+      }
+    }
+  }
 
   for (const context of [...db.contexts_by_id.values()]) {
     if (context.bridge) {
@@ -1033,10 +1062,59 @@ export function mosquitto_security_apply_default(): number {
     }
 
     /* Clients whose credentials no longer pass. */
-    if (mosquitto_unpwd_check(context) !== MOSQ_ERR_SUCCESS) {
-      mosquitto__set_state(context, mosq_cs_disconnecting);
-      do_disconnect(context, MOSQ_ERR_AUTH);
-      continue;
+    const listener = context.listener;
+    if (listener && listener.ssl_ctx && (listener.use_identity_as_username || listener.use_subject_as_username)) {
+      /* A valid certificate, or a PSK identity as username, is required. */
+      if (!context.ssl) {
+        if (context.protocol === mosq_p_mqtt5) {
+          send__disconnect(context, MQTT_RC_ADMINISTRATIVE_ACTION, null);
+        }
+        mosquitto__set_state(context, mosq_cs_disconnecting);
+        do_disconnect(context, MOSQ_ERR_AUTH);
+        continue;
+      }
+      if (listener.psk_hint) {
+        if (!context.username) {
+          security__disconnect_auth(context);
+          continue;
+        }
+      } else {
+        /* Drop the old credentials and take them from the certificate again. */
+        context.username = null;
+        context.password = null;
+
+        const client_cert = context.ssl.getPeerX509Certificate();
+        if (!client_cert) {
+          security__disconnect_auth(context);
+          continue;
+        }
+        if (listener.use_identity_as_username) {
+          const name = X509_NAME_get_first_CN(context.ssl);
+          if (name === null) {
+            security__disconnect_auth(context);
+            continue;
+          }
+          context.username = name;
+          /* A NUL inside the CN would cut the name short in C. */
+          if (name.includes('\0')) {
+            security__disconnect_auth(context);
+            continue;
+          }
+        } else {
+          context.username = X509_NAME_print_rfc2253(client_cert);
+        }
+        if (!context.username) {
+          security__disconnect_auth(context);
+          continue;
+        }
+      }
+    } else {
+      /* Username/password are only checked when the certificate does not give the username. */
+      if (mosquitto_unpwd_check(context) !== MOSQ_ERR_SUCCESS) {
+        mosquitto__set_state(context, mosq_cs_disconnecting);
+        do_disconnect(context, MOSQ_ERR_AUTH);
+        continue;
+      }
     }
 
     /* Link the client to its ACL list again. */

@@ -7,7 +7,8 @@
  * two side by side.
  * @module
  */
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import type { mosquitto_property } from './property_mosq.js';
 import type {
   mosquitto__acl_user,
@@ -70,10 +71,10 @@ export const mosq_t_tcp = 1;
 export const mosq_t_ws = 2;
 
 /**
- * The connection a context reads from and writes to. A TCP socket today; TLS and websocket
- * listeners hand the broker something with the same shape.
+ * The connection a context reads from and writes to: a TCP or unix socket, the TLSSocket over
+ * one, or (websockets) a duplex stream over the WebSocket. All are Node streams of bytes.
  */
-export type mosq_sock_t = Socket | null;
+export type mosq_sock_t = Duplex | null;
 
 /** struct mosquitto__alias: one topic alias a client has set. */
 export interface mosquitto__alias {
@@ -199,6 +200,8 @@ export interface mosquitto {
   tcp_nodelay: boolean;
   expiry_list_item: session_expiry_list | null;
   remote_port: number;
+  /** the TLS session when the listener speaks TLS (C: SSL *ssl), else null */
+  ssl: TLSSocket | null;
   /** the unread part of the socket's last `data` chunk (TS only: Node pushes data, C pulls it) */
   in_chunk: Buffer | null;
   in_chunk_pos: number;

@@ -6,9 +6,34 @@
  * bytes from it through net__read; an exhausted chunk is this port's EAGAIN.
  * @module
  */
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { log__printf } from '../broker/logging.js';
 import { db } from '../broker/mosquitto_broker_internal.js';
+import { ERR_get_errors } from '../deps/openssl.js';
+import { MOSQ_ERR_SUCCESS, MOSQ_LOG_ERR } from '../include/mosquitto.js';
 import type { mosquitto } from './mosquitto_internal.js';
+
+/**
+ * The system error text of the last failed socket operation (C: errno), for the log line of the
+ * disconnect that follows it. Node reports socket errors in events, so whoever handles one sets it.
+ */
+export const net__errno = { text: 'Connection reset by peer' };
+
+/**
+ * Global network set-up.
+ * @adapted nothing to do: no WinSock to start, no c-ares (WITH_SRV is not in the build)
+ */
+export function net__init(): number {
+  return MOSQ_ERR_SUCCESS;
+}
+
+/**
+ * Global network tear-down.
+ * @adapted nothing to release: Node owns its OpenSSL and sockets
+ */
+export function net__cleanup(): void {
+  /* Node frees OpenSSL's state itself. */
+}
 
 /**
  * Closes a client's socket and forgets it; bytes already queued are still flushed to the peer,
@@ -20,6 +45,7 @@ export function net__socket_close(mosq: mosquitto): number {
   if (sock) {
     db.contexts_by_sock.delete(mosq);
     mosq.sock = null;
+    mosq.ssl = null;
     mosq.in_chunk = null;
     sock.end(() => sock.destroy());
   }
@@ -27,6 +53,30 @@ export function net__socket_close(mosq: mosquitto): number {
     mosq.listener.client_count--;
   }
   return 0;
+}
+
+/**
+ * Logs every OpenSSL error of a failure, numbered from 0, as "OpenSSL Error[n]: ...".
+ * @adapted the errors come on the Node error (its message and opensslErrorStack) instead of
+ *   OpenSSL's thread error queue
+ */
+export function net__print_ssl_error(mosq: mosquitto | null, err: unknown): void {
+  let num = 0;
+  for (const e of ERR_get_errors(err)) {
+    log__printf(mosq, MOSQ_LOG_ERR, `OpenSSL Error[${num}]: ${e}`);
+    num++;
+  }
+}
+
+/**
+ * Handles a failed TLS read or write: the OpenSSL errors are logged and errno becomes EPROTO.
+ * @adapted called for the TLSSocket's `error` event; Node retries the WANT_READ/WANT_WRITE cases
+ *   itself, so only the failure branch remains
+ */
+export function net__handle_ssl(mosq: mosquitto, err: unknown): number {
+  net__print_ssl_error(mosq, err);
+  net__errno.text = 'Protocol error';
+  return -1;
 }
 
 /**
@@ -62,7 +112,7 @@ export function net__read_view(mosq: mosquitto, count: number): Buffer {
  * Sends what was corked during this tick.
  * @tsonly the other half of net__write's batching
  */
-function uncork(sock: Socket): void {
+function uncork(sock: Duplex): void {
   sock.uncork();
 }
 

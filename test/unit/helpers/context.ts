@@ -224,6 +224,7 @@ export function make_context(id: string, options: context_options = {}): mosquit
     tcp_nodelay: false,
     expiry_list_item: null,
     remote_port: 12345,
+    ssl: null,
     in_chunk: null,
     in_chunk_pos: 0,
     ...overrides,

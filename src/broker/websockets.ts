@@ -1,0 +1,296 @@
+/**
+ * MQTT over WebSockets and the small static file server of src/websockets.c
+ * (`protocol websockets`, `http_dir`).
+ *
+ * mosquitto hands this to libwebsockets, which calls one callback per protocol with a reason
+ * code. The port uses Node's http/https server with the `ws` package: an HTTP request is served
+ * from http_dir, an upgrade to the `mqtt` (or `mqttv3.1`) subprotocol becomes a client context.
+ * The WebSocket is wrapped in a duplex stream (ws's createWebSocketStream), so the rest of the
+ * broker reads and writes it like a TCP socket: binary messages arrive as `data` chunks for
+ * packet__read, each packet written leaves as one binary message.
+ * @module
+ */
+import { closeSync, fstatSync, openSync, readFileSync, realpathSync, createReadStream } from 'node:fs';
+import { createServer as http_createServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import { createServer as https_createServer } from 'node:https';
+import type { Socket } from 'node:net';
+import { posix } from 'node:path';
+import { TLSSocket } from 'node:tls';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import { SSL_CTX_new } from '../deps/openssl.js';
+import { MOSQ_ERR_CONN_LOST, MOSQ_LOG_DEBUG, MOSQ_LOG_ERR, MOSQ_LOG_INFO, MOSQ_LOG_NOTICE } from '../include/mosquitto.js';
+import type { mosquitto } from '../lib/mosquitto_internal.js';
+import { context__init } from './context.js';
+import { log__printf } from './logging.js';
+import { do_disconnect, loop__update_time, loop__wakeup_after_events } from './loop.js';
+import { db } from './mosquitto_broker_internal.js';
+import type { mosquitto__config, mosquitto__listener } from './mosquitto_broker_internal.js';
+import { mux__add_in, mux__delete } from './mux.js';
+import { net__socket_get_address } from './net.js';
+
+/** The subprotocols that carry MQTT, in the order of mosquitto's protocol table. */
+const MQTT_PROTOCOLS = ['mqtt', 'mqttv3.1'];
+
+/** The reason phrases of the statuses lws_return_http_status sends here. */
+const HTTP_STATUS_TEXT: Record<number, string> = {
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  414: 'URI Too Long',
+  500: 'Internal Server Error',
+};
+
+/**
+ * Fills in a websocket client's address and port from its TCP connection.
+ * @adapted takes the connection's socket instead of a file descriptor
+ */
+function easy_address(sock: Socket, mosq: mosquitto): void {
+  const peer = net__socket_get_address(sock);
+  if (peer) {
+    mosq.address = peer.address;
+    mosq.remote_port = peer.remote_port;
+  }
+}
+
+/**
+ * A WebSocket with an MQTT subprotocol is established: it becomes a client context whose socket
+ * is the duplex stream over the WebSocket; when the WebSocket closes, the client is disconnected.
+ * @adapted libwebsockets calls this with a reason code (ESTABLISHED, RECEIVE, SERVER_WRITEABLE,
+ *   CLOSED); with `ws`, ESTABLISHED is this call and CLOSED its `close` event, while RECEIVE and
+ *   SERVER_WRITEABLE are the duplex stream's reads and writes through mux.ts and net_mosq.ts, so
+ *   incoming packets go through packet__read as TCP ones do
+ */
+function callback_mqtt(listener: mosquitto__listener, ws: WebSocket, req: IncomingMessage): void {
+  const mosq = context__init(null);
+  if (!mosq) {
+    ws.terminate();
+    return;
+  }
+  mosq.listener = listener;
+  if (req.socket instanceof TLSSocket) {
+    mosq.ssl = req.socket;
+    if (!listener.ssl_ctx) {
+      listener.ssl_ctx = SSL_CTX_new();
+    }
+  }
+  easy_address(req.socket, mosq);
+  if (!mosq.address) {
+    /* The peer is already gone. */
+    ws.terminate();
+    return;
+  }
+  /* As in mosquitto 2.0.11, websockets clients are not added to client_count here. */
+  if (listener.max_connections > 0 && listener.client_count > listener.max_connections) {
+    if (db.config!.connection_messages) {
+      log__printf(null, MOSQ_LOG_NOTICE, `Client connection from ${mosq.address} denied: max_connections exceeded.`);
+    }
+    ws.terminate();
+    return;
+  }
+  const sock = createWebSocketStream(ws);
+  mosq.sock = sock;
+  db.contexts_by_sock.add(mosq);
+  mux__add_in(mosq);
+
+  ws.on('close', () => {
+    /* The broker closed this connection itself already when the socket was taken away. */
+    if (mosq.sock !== sock) return;
+    loop__update_time();
+    db.contexts_by_sock.delete(mosq);
+    mux__delete(mosq);
+    mosq.sock = null;
+    mosq.ssl = null;
+    do_disconnect(mosq, MOSQ_ERR_CONN_LOST);
+    loop__wakeup_after_events();
+  });
+}
+
+/**
+ * Sends an error status the way libwebsockets' lws_return_http_status does, then closes.
+ * @tsonly the libwebsockets function mosquitto calls for its HTTP errors
+ */
+function lws_return_http_status(sock: Socket, code: number): void {
+  const body = '<html><head><meta charset=utf-8 http-equiv="Content-Language" content="en"/>'
+    + `<link rel="stylesheet" type="text/css" href="/error.css"/></head><body><h1>${code}</h1></body></html>`;
+  sock.end(`HTTP/1.1 ${code} ${HTTP_STATUS_TEXT[code]}\r\ncontent-type: text/html\r\n`
+    + `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
+/**
+ * The real path of the file a request names inside http_dir (index.html for a directory URL),
+ * or null after answering with the fitting error (404 missing, 403 outside http_dir or not
+ * readable, 414 too long, 500 otherwise).
+ * @adapted takes the connection's socket for the reply; realpathSync replaces realpath(3)
+ */
+function http__canonical_filename(sock: Socket, uri: string, http_dir: string): string | null {
+  const filename = uri.endsWith('/') ? `${http_dir}${uri}index.html` : `${http_dir}${uri}`;
+
+  let filename_canonical: string;
+  try {
+    filename_canonical = realpathSync(filename);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES') {
+      lws_return_http_status(sock, 403);
+    } else if (code === 'ENAMETOOLONG') {
+      lws_return_http_status(sock, 414);
+    } else if (code === 'ENOENT' || code === 'ENOTDIR') {
+      lws_return_http_status(sock, 404);
+    } else {
+      lws_return_http_status(sock, 500);
+    }
+    return null;
+  }
+  if (!filename_canonical.startsWith(http_dir)) {
+    /* Outside http_dir: refused. */
+    lws_return_http_status(sock, 403);
+    return null;
+  }
+  return filename_canonical;
+}
+
+/**
+ * Serves a plain HTTP request from http_dir: GET of a regular file answers 200 with the file, a
+ * directory a 302 to the same path with a slash, anything else an error status; POST is refused.
+ * @adapted Node's http server parses the request; the answers are written to the socket as
+ *   mosquitto and libwebsockets write them (mosquitto writes its own HTTP/1.0 headers), and the
+ *   connection closes after each answer. The URI is decoded and its dot segments resolved first,
+ *   as libwebsockets does before calling back.
+ */
+function callback_http(http_dir: string | null, req: IncomingMessage, res: ServerResponse): void {
+  const sock = req.socket;
+  res.detachSocket(sock);
+
+  if (!http_dir) {
+    /* No http_dir: libwebsockets answers every request with 404. */
+    lws_return_http_status(sock, 404);
+    return;
+  }
+  if (req.method === 'POST') {
+    lws_return_http_status(sock, 405);
+    return;
+  }
+
+  let uri: string;
+  try {
+    uri = posix.normalize(decodeURIComponent((req.url ?? '/').split('?')[0]));
+  } catch {
+    lws_return_http_status(sock, 404);
+    return;
+  }
+  const filename_canonical = http__canonical_filename(sock, uri, http_dir);
+  if (!filename_canonical) return;
+
+  let fd: number;
+  try {
+    fd = openSync(filename_canonical, 'r');
+  } catch {
+    lws_return_http_status(sock, 404);
+    return;
+  }
+  let filestat;
+  try {
+    filestat = fstatSync(fd);
+  } catch {
+    closeSync(fd);
+    lws_return_http_status(sock, 500);
+    return;
+  }
+  if (filestat.isDirectory()) {
+    closeSync(fd);
+    sock.end(`HTTP/1.0 302 OK\r\nLocation: ${uri}/\r\n\r\n`);
+    return;
+  }
+  if (!filestat.isFile()) {
+    closeSync(fd);
+    lws_return_http_status(sock, 403);
+    return;
+  }
+
+  log__printf(null, MOSQ_LOG_DEBUG, `http serving file "${filename_canonical}".`);
+  sock.write(`HTTP/1.0 200 OK\r\nServer: mosquitto\r\nContent-Length: ${filestat.size}\r\n\r\n`);
+  createReadStream('', { fd }).pipe(sock);
+}
+
+/**
+ * Picks the MQTT subprotocol a client offers, as libwebsockets matches the offered names against
+ * mosquitto's protocol table; false when none is offered.
+ * @tsonly the `ws` package's handleProtocols hook
+ */
+function ws_select_protocol(protocols: Set<string>): string | false {
+  for (const p of protocols) {
+    if (MQTT_PROTOCOLS.includes(p)) return p;
+  }
+  return false;
+}
+
+/**
+ * Opens a websockets listener: an HTTP (or, with certfile and keyfile, HTTPS) server on the
+ * listener's port that upgrades MQTT subprotocols to client connections and serves http_dir.
+ * On failure `listener.ws_context` stays null.
+ * @adapted asynchronous, because opening a socket is; no libwebsockets log (websockets_log_level)
+ *   since `ws` has none. Without a host it listens on all IPv6 and IPv4 addresses as
+ *   libwebsockets does, IPv4 only with socket_domain ipv4.
+ */
+export async function mosq_websockets_init(listener: mosquitto__listener, conf: mosquitto__config): Promise<void> {
+  let http_dir: string | null = null;
+  if (listener.http_dir) {
+    try {
+      http_dir = realpathSync(listener.http_dir);
+    } catch {
+      log__printf(null, MOSQ_LOG_ERR, `Error: Unable to open http dir "${listener.http_dir}".`);
+      return;
+    }
+  }
+
+  log__printf(null, MOSQ_LOG_INFO, `Opening websockets listen socket on port ${listener.port}.`);
+
+  let server: HttpServer;
+  const http_options = conf.websockets_headers_size > 0 ? { maxHeaderSize: conf.websockets_headers_size } : {};
+  try {
+    if (listener.certfile && listener.keyfile) {
+      server = https_createServer({
+        ...http_options,
+        cert: readFileSync(listener.certfile),
+        key: readFileSync(listener.keyfile),
+        ca: listener.cafile ? readFileSync(listener.cafile) : undefined,
+        ciphers: listener.ciphers ?? undefined,
+        requestCert: listener.require_certificate,
+        rejectUnauthorized: listener.require_certificate,
+      });
+    } else {
+      server = http_createServer(http_options);
+    }
+  } catch {
+    return;
+  }
+
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: ws_select_protocol });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!ws.protocol) {
+        /* No MQTT subprotocol: nothing on this connection speaks MQTT. */
+        ws.terminate();
+        return;
+      }
+      loop__update_time();
+      callback_mqtt(listener, ws, req);
+      loop__wakeup_after_events();
+    });
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => callback_http(http_dir, req, res));
+  server.on('clientError', (_err, socket: Socket) => socket.destroy());
+
+  const host = listener.host ?? (listener.socket_domain === 4 ? '0.0.0.0' : '::');
+  const ok = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen({ host, port: listener.port, backlog: 100 }, () => resolve(true));
+  });
+  if (!ok) return;
+
+  listener.socks = [server];
+  listener.sock_count = 1;
+  listener.ws_context = wss;
+}
