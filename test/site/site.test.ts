@@ -53,7 +53,8 @@ afterAll(async () => {
   await new Promise((r) => server?.close(r));
 });
 
-describe('site in the browser', () => {
+// Generous timeouts: CI runs these next to the other test files on two cores.
+describe('site in the browser', { timeout: 60_000 }, () => {
   it('search sub__add, reach its side-by-side view, follow a callee link', async () => {
     const page = await open('search.html');
     await page.fill('#q', 'sub__add');
@@ -128,7 +129,7 @@ describe('site in the browser', () => {
       await page.close();
     }
     expect(failed).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('a C file:line reference lands on the anchored line of the full C source', async () => {
     const page = await open('c/src/subs.c.html#L100');
@@ -151,7 +152,7 @@ describe('site in the browser', () => {
   });
 });
 
-describe('site links', () => {
+describe('site links', { timeout: 60_000 }, () => {
   it('no internal link in the whole site is broken', () => {
     const r = checkLinks(dist);
     expect(r.files).toBeGreaterThan(100);
