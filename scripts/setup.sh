@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(mosquitto mosquitto-clients python3-paho-mqtt universal-ctags python3 chromium)
+apt_packages=(mosquitto mosquitto-clients python3-paho-mqtt universal-ctags python3 gcc chromium)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

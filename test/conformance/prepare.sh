@@ -8,9 +8,14 @@
 #     MOSQ_CONFORMANCE_BROKER is set, to that binary, e.g. /usr/sbin/mosquitto).
 #  2. Regenerates the suite's expired test certificates with the tree's test/ssl/gen.sh.
 #
-# The suite's compiled C helpers (test/broker/c/*.so auth plugins, c/08-tls-psk-*.test clients)
-# and the dynamic-security plugin are NOT built here; test/conformance/run.mjs names the scripts
-# that reference them.
+#  3. Builds the suite's two TLS-PSK test clients (c/08-tls-psk-pub.test, c/08-tls-psk-bridge.test)
+#     as the C tree's test/broker/c/Makefile does, but linked against Debian's libmosquitto.so.1
+#     (package libmosquitto1, a dependency of mosquitto-clients) instead of the tree's own build.
+#     Only gcc is needed: the header comes from the C tree. Skipped with a note when either is
+#     missing.
+#
+# The suite's C auth plugins (test/broker/c/*.so) and the dynamic-security plugin are NOT built
+# here; test/conformance/run.mjs names the scripts that reference them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../../mosquitto-src/pin.env
@@ -57,4 +62,18 @@ if [ ! -f "$stamp" ] || ! openssl x509 -checkend 86400 -noout -in "$ssl/server.c
     || { echo "prepare.sh: regenerated certificates do not verify" >&2; exit 1; }
   date -u +%FT%TZ > "$stamp"
   echo "prepare.sh: regenerated the test certificates in $ssl"
+fi
+
+# 3. The TLS-PSK test clients.
+cdir="$tree/test/broker/c"
+libmosq=$(ls /usr/lib/*/libmosquitto.so.1 2>/dev/null | head -n1 || true)
+if command -v gcc >/dev/null && [ -n "$libmosq" ]; then
+  for t in 08-tls-psk-pub 08-tls-psk-bridge; do
+    if [ ! -x "$cdir/$t.test" ] || [ "$cdir/$t.c" -nt "$cdir/$t.test" ]; then
+      gcc -I"$tree/include" -Wall -Werror "$cdir/$t.c" -o "$cdir/$t.test" "$libmosq"
+      echo "prepare.sh: built $cdir/$t.test"
+    fi
+  done
+else
+  echo "prepare.sh: gcc or libmosquitto.so.1 missing; c/08-tls-psk-*.test not built" >&2
 fi
