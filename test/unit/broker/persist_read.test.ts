@@ -6,13 +6,16 @@
  * (the C test stubs sub__add and db__message_store; here the subscription and the store are
  * checked where the real functions put them).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db__open } from '../../../src/broker/database.js';
 import { log__init } from '../../../src/broker/logging.js';
 import { db, MQTT3_LOG_STDERR } from '../../../src/broker/mosquitto_broker_internal.js';
 import type { mosquitto__config, mosquitto__listener, mosquitto__subhier } from '../../../src/broker/mosquitto_broker_internal.js';
-import { persist__restore } from '../../../src/broker/persist_read.js';
+import { DB_CHUNK_CLIENT, PF_client__pack, PF_header__pack, sizeof_PF_client } from '../../../src/broker/persist.js';
+import { magic, persist__restore } from '../../../src/broker/persist_read.js';
 import { MOSQ_ERR_SUCCESS, MOSQ_LOG_ERR, MOSQ_LOG_WARNING } from '../../../src/include/mosquitto.js';
 import { MQTT_PROP_PAYLOAD_FORMAT_INDICATOR } from '../../../src/include/mqtt_protocol.js';
 import { mosq_md_out, mosq_ms_wait_for_puback } from '../../../src/lib/mosquitto_internal.js';
@@ -199,6 +202,29 @@ describe('persist__restore: client chunk', () => {
     setup('v6-client', config);
     expect(persist__restore()).toBe(MOSQ_ERR_SUCCESS);
     expect(db.contexts_by_id.get('client-id')!.listener).toBeNull();
+  });
+});
+
+describe('persist__restore: a username as mosquitto 2.0.11 can write it', () => {
+  it('ends at the first NUL byte, as the C string does', () => {
+    /* mosquitto reuses one client chunk while saving, so a client without a username after one
+     * with a username gets a (byte-swapped) length and the previous username plus stale heap
+     * bytes: "bob\0..." of 768 bytes. mosquitto reads that back as "bob"; so must the port. */
+    const dir = mkdtempSync(join(tmpdir(), 'persist-read-'));
+    try {
+      const garbage = Buffer.concat([Buffer.from('bob\0'), Buffer.alloc(764, 0xa5)]);
+      const F = { session_expiry_time: 0n, session_expiry_interval: 0xffffffff, last_mid: 1, id_len: 7, listener_port: 0, username_len: garbage.length };
+      const header = PF_header__pack({ chunk: DB_CHUNK_CLIENT, length: sizeof_PF_client + 7 + garbage.length });
+      const file = Buffer.concat([magic, Buffer.alloc(4), Buffer.from([0, 0, 0, 6]), header, PF_client__pack(F), Buffer.from('second'), Buffer.from('2'), garbage]);
+      writeFileSync(join(dir, 'm.db'), file);
+      reset_db();
+      db.config!.persistence = true;
+      db.config!.persistence_filepath = join(dir, 'm.db');
+      expect(persist__restore()).toBe(MOSQ_ERR_SUCCESS);
+      expect(db.contexts_by_id.get('second2')!.username).toBe('bob');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
