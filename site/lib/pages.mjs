@@ -275,6 +275,11 @@ export function searchIndex(ix) {
     if (!e.c.length || e.k === 'type') e.k = 'type';
     e.t.push([t.file, t.line, t.href, t.src, t.kind]);
   }
+  // Macros have no C definition as a function: every C call site of the name counts.
+  for (const e of names.values()) {
+    if (!e.c.some((x) => x[4] === 'macro')) continue;
+    for (const k of ix.cCallers.get(e.n) ?? []) if (!e.cc.some((x) => x[1] === k.href)) e.cc.push([k.name, k.href, k.file]);
+  }
   return [...names.values()].sort((a, b) => a.n.localeCompare(b.n));
 }
 
