@@ -130,6 +130,8 @@ export function renderNotes(ix, { repoRoot, notesDir, tsFiles }) {
   const noteName = (n) => (n === 'README' ? 'index' : n);
   const resolveRef = refResolver(ix, { tsFiles });
   const warnings = [];
+  /** Inline code that looks like a C or TS file reference but names no file of either tree. */
+  const unresolvedFiles = new Set();
   const titles = new Map();
   const pages = [];
   const blurbs = new Map();
@@ -175,7 +177,12 @@ export function renderNotes(ix, { repoRoot, notesDir, tsFiles }) {
           return `<h${tok.depth} id="${esc(id)}"><a class="self" href="#${esc(id)}">${inner}</a></h${tok.depth}>\n`;
         },
         codespan(tok) {
-          const to = inLink ? null : resolveRef(tok.text);
+          let to = inLink ? null : resolveRef(tok.text);
+          if (!to && !inLink && /^notes\/[\w./-]+$/.test(tok.text) && !tok.text.endsWith('.md')) {
+            const t = linkTarget(posix.relative('notes', tok.text));
+            to = t?.site ?? null;
+          }
+          if (!to && !tok.text.startsWith('test/') && /^[\w./-]+\.(c|h|ts)(?::\d+)?$/.test(tok.text)) unresolvedFiles.add(`${file}: \`${tok.text}\``);
           const c = `<code>${esc(tok.text)}</code>`;
           return to ? `<a class="ref" href="${esc(rel(p, to))}">${c}</a>` : c;
         },
@@ -209,6 +216,7 @@ export function renderNotes(ix, { repoRoot, notesDir, tsFiles }) {
     pages.push({ name, path: p, html, diagrams });
   }
 
+  for (const u of unresolvedFiles) warnings.push(`${u} names no file of the C tree or the port (left as code)`);
   const order = readingOrder(notesDir, names);
   for (const n of names) if (!order.includes(n) && n !== 'README') order.push(n);
   const readingList = order.map((n) => ({ name: noteName(n), title: titles.get(n), blurb: blurbs.get(n) }));
