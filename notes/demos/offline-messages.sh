@@ -40,7 +40,8 @@ EOF
 if [ "$(id -u)" = 0 ]; then echo "user root" >> "$dir/mosquitto.conf"; fi
 "${broker_cmd[@]}" -c "$dir/mosquitto.conf" -v > "$dir/broker.log" 2>&1 &
 broker_pid=$!
-for _ in $(seq 100); do grep -qs "running" "$dir/broker.log" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -qs "running" "$dir/broker.log" && break; sleep 0.1; done
+grep -qs "running" "$dir/broker.log" || { echo "the broker did not start:" >&2; cat "$dir/broker.log" >&2; exit 1; }
 
 sub() { # user password client-id: a persistent session (-c), QoS 1, a fixed client id
   mosquitto_sub -h 127.0.0.1 -p "$port" -u "$1" -P "$2" -i "$3" -c -q 1 -t 'sensors/#' "${@:4}"

@@ -36,12 +36,13 @@ EOF
 if [ "$(id -u)" = 0 ]; then echo "user root" >> "$dir/mosquitto.conf"; fi
 "${broker_cmd[@]}" -c "$dir/mosquitto.conf" -v > "$dir/broker.log" 2>&1 &
 broker_pid=$!
-for _ in $(seq 100); do grep -qs "running" "$dir/broker.log" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -qs "running" "$dir/broker.log" && break; sleep 0.1; done
+grep -qs "running" "$dir/broker.log" || { echo "the broker did not start:" >&2; cat "$dir/broker.log" >&2; exit 1; }
 
 # 3. alice subscribes and publishes with her password.
 mosquitto_sub -h 127.0.0.1 -p "$port" -u alice -P s3cret -i alice-sub -t demo/greeting -C 1 -W 10 > "$dir/received" &
 sub_pid=$!
-for _ in $(seq 100); do grep -qs "Sending SUBACK to alice-sub" "$dir/broker.log" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -qs "Sending SUBACK to alice-sub" "$dir/broker.log" && break; sleep 0.1; done
 mosquitto_pub -h 127.0.0.1 -p "$port" -u alice -P s3cret -i alice-pub -t demo/greeting -m "hello from alice"
 wait "$sub_pid"
 echo "received: $(cat "$dir/received")"

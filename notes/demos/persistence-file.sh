@@ -36,7 +36,8 @@ start() {
   : > "$dir/broker.log"
   "$@" -c "$dir/mosquitto.conf" > "$dir/broker.log" 2>&1 &
   broker_pid=$!
-  for _ in $(seq 100); do grep -qs "running" "$dir/broker.log" && break; sleep 0.1; done
+  for _ in $(seq 300); do grep -qs "running" "$dir/broker.log" && break; sleep 0.1; done
+  grep -qs "running" "$dir/broker.log" || { echo "$1 did not start:" >&2; cat "$dir/broker.log" >&2; exit 1; }
 }
 stop() {
   kill "$broker_pid"; wait "$broker_pid" 2>/dev/null || true; broker_pid=

@@ -59,12 +59,13 @@ if [ "$(id -u)" = 0 ]; then echo "user root" >> mosquitto.conf; fi
 cd - > /dev/null
 "${broker_cmd[@]}" -c "$dir/mosquitto.conf" -v > "$dir/broker.log" 2>&1 &
 broker_pid=$!
-for _ in $(seq 100); do grep -qs "running" "$dir/broker.log" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -qs "running" "$dir/broker.log" && break; sleep 0.1; done
+grep -qs "running" "$dir/broker.log" || { echo "the broker did not start:" >&2; cat "$dir/broker.log" >&2; exit 1; }
 
 # 3. Username and password inside TLS.
 mosquitto_sub -h 127.0.0.1 -p "$port" --cafile "$dir/ca.crt" -u alice -P s3cret -i tls-sub -t demo/tls -C 1 -W 10 > "$dir/received" &
 sub_pid=$!
-for _ in $(seq 100); do grep -qs "Sending SUBACK to tls-sub" "$dir/broker.log" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -qs "Sending SUBACK to tls-sub" "$dir/broker.log" && break; sleep 0.1; done
 mosquitto_pub -h 127.0.0.1 -p "$port" --cafile "$dir/ca.crt" -u alice -P s3cret -i tls-pub -t demo/tls -m "hello from alice"
 wait "$sub_pid"
 echo "received over TLS: $(cat "$dir/received")"
@@ -73,7 +74,7 @@ echo "received over TLS: $(cat "$dir/received")"
 mosquitto_sub -h 127.0.0.1 -p "$port2" --cafile "$dir/ca.crt" --cert "$dir/client.crt" --key "$dir/client.key" \
   -i cert-sub -t demo/cert -C 1 -W 10 > "$dir/received2" &
 sub_pid=$!
-for _ in $(seq 100); do grep -qs "Sending SUBACK to cert-sub" "$dir/broker.log" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -qs "Sending SUBACK to cert-sub" "$dir/broker.log" && break; sleep 0.1; done
 mosquitto_pub -h 127.0.0.1 -p "$port2" --cafile "$dir/ca.crt" --cert "$dir/client.crt" --key "$dir/client.key" \
   -i cert-pub -t demo/cert -m "hello from device-1"
 wait "$sub_pid"

@@ -17,6 +17,8 @@
  *                                     function's body holding the text; {{tsat:...}} for the port
  *   {{include:demos/x.sh}}  the file's text (path relative to notes/)
  *   {{table:1x-names}}      the table of notes/data/1x-names.json
+ *   {{table:sys-topics}}    every `$SYS` topic of the C, with the port's publisher
+ *   {{table:lib-files}}     lib/*.c: in the broker's build or not, and the port's twin
  *
  * Inline code in the output follows the site's link convention (site/README.md): a file with a
  * line is `src/subs.c:569` (C paths relative to the mosquitto tree, `.ts` paths to the repository).
@@ -83,6 +85,8 @@ export const C_GLOBALS: Record<string, string> = {
   flag_db_backup: 'src/mosquitto.c',
   flag_tree_print: 'src/mosquitto.c',
   magic: 'src/persist_read.c',
+  g_bytes_received: 'src/sys_tree.c',
+  g_msgs_sent: 'src/sys_tree.c',
 };
 
 /** The model joined with the C tree's text, answering the questions the notes ask. */
@@ -435,6 +439,35 @@ export function oldNamesTable(idx: NotesIndex, errors: string[]): string {
   return rows.join('\n');
 }
 
+/** Every `$SYS` topic the C broker publishes, with the C location and the port's. */
+export function sysTopicsTable(idx: NotesIndex): string {
+  const rows = ['| topic | C | C function | port |', '| --- | --- | --- | --- |'];
+  for (const t of idx.model.sys) {
+    const port = t.ts.length ? t.ts.map((x) => `\`${x}\``).join(', ') : 'not published';
+    rows.push(`| \`${t.value}\` | ${at(t)} | \`${t.function ?? ''}\` | ${port} |`);
+  }
+  return rows.join('\n');
+}
+
+/**
+ * The lib/*.c files, whether the broker's build compiles them (from src/CMakeLists.txt's source
+ * list), and how much of each the port has.
+ */
+export function libFilesTable(idx: NotesIndex): string {
+  const cmake = readFileSync(join(idx.cTree, 'src/CMakeLists.txt'), 'utf8');
+  const inBroker = new Set([...cmake.matchAll(/\.\.\/lib\/(\w+\.c)\b/g)].map((m) => `lib/${m[1]}`));
+  const rows = ['| file | in the broker | functions | port |', '| --- | --- | --- | --- |'];
+  for (const f of idx.model.c.filter((x) => x.file.startsWith('lib/') && x.file.endsWith('.c'))) {
+    const st = idx.model.matching.c.filter((s) => s.fn.file === f.file);
+    const ported = st.filter((s) => s.status === 'ported').length;
+    const twin = `src/${f.file.replace(/\.c$/, '.ts')}`;
+    const hasTwin = idx.model.ts.some((t) => t.file === twin);
+    const port = hasTwin ? `\`${twin}\` (${ported} ported)` : ported ? `${ported} ported elsewhere` : '';
+    rows.push(`| \`${f.file}\` | ${inBroker.has(f.file) ? 'yes' : 'no'} | ${st.length} | ${port} |`);
+  }
+  return rows.join('\n');
+}
+
 /** The port column of the options table, from the model. */
 function optionPortCell(name: string, accepted: boolean, d: OptionData | undefined, idx: NotesIndex): string {
   if (!accepted) return 'no: `conf.ts` rejects it';
@@ -501,7 +534,11 @@ export interface NotesOutput {
 export function buildNotes(idx: NotesIndex): NotesOutput {
   const errors: string[] = [];
   const files = new Map<string, string>();
-  const tables: Record<string, () => string> = { '1x-names': () => oldNamesTable(idx, errors) };
+  const tables: Record<string, () => string> = {
+    '1x-names': () => oldNamesTable(idx, errors),
+    'sys-topics': () => sysTopicsTable(idx),
+    'lib-files': () => libFilesTable(idx),
+  };
   const srcDir = join(idx.root, NOTES_SRC_DIR);
   for (const name of readdirSync(srcDir).filter((n) => n.endsWith('.md')).sort()) {
     const source = `${NOTES_SRC_DIR}/${name}`;
