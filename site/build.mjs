@@ -23,16 +23,17 @@ const out = opt('--out', join(here, 'dist'));
 const notesDir = opt('--notes', join(root, 'notes'));
 const prog = progress();
 
-function listTs(dir) {
+/** Files under `base/dir` whose names pass `keep`, as sorted '/'-separated paths relative to `base`. */
+function listFiles(base, dir, keep) {
   const res = [];
   const walk = (d) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) res.push(relative(root, p).split(sep).join('/'));
+      else if (keep(e.name)) res.push(relative(base, p).split(sep).join('/'));
     }
   };
-  walk(join(root, dir));
+  walk(join(base, dir));
   return res.sort();
 }
 
@@ -124,7 +125,8 @@ async function main() {
     pages++;
   };
 
-  const cFiles = ix.cFiles.map((f) => f.file).filter((f) => existsSync(join(cTree, f)));
+  // Every .c and .h of the C tree gets a source page (the model's files and the rest: test/, examples/, ...).
+  const cFiles = listFiles(cTree, '.', (n) => /\.[ch]$/.test(n));
   s = prog.step('C source pages', cFiles.length);
   for (const f of cFiles) {
     emit(href.c(f), cSourcePage(ix, f, lines));
@@ -132,7 +134,7 @@ async function main() {
   }
   s.done();
 
-  const tsFiles = listTs('src');
+  const tsFiles = listFiles(root, 'src', (n) => n.endsWith('.ts') && !n.endsWith('.d.ts'));
   s = prog.step('TS source pages', tsFiles.length);
   for (const f of tsFiles) {
     emit(href.ts(f), tsSourcePage(ix, f, lines));
@@ -149,7 +151,7 @@ async function main() {
   s.done();
 
   s = prog.step('notes');
-  const notes = renderNotes(ix, { repoRoot: root, notesDir, tsFiles });
+  const notes = renderNotes(ix, { repoRoot: root, notesDir, tsFiles, cFiles });
   for (const n of notes.pages) emit(n.path, n.html);
   for (const f of notes.files) {
     mkdirSync(dirname(join(out, f.to)), { recursive: true });

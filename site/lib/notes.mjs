@@ -29,8 +29,9 @@ function blurbOf(html) {
 }
 
 /** Resolver of the link convention: inline code text -> site path, or null. */
-export function refResolver(ix, { tsFiles }) {
-  const cFiles = [...ix.cFilePaths];
+export function refResolver(ix, { tsFiles, cFiles: allC = [] }) {
+  const cFiles = [...new Set([...ix.cFilePaths, ...allC])];
+  const cSet = new Set(cFiles);
   const byBase = (files) => {
     const m = new Map();
     for (const f of files) {
@@ -39,7 +40,9 @@ export function refResolver(ix, { tsFiles }) {
     }
     return m;
   };
-  const cBase = byBase(cFiles);
+  // Bare names: the inventoried C files first, then the rest of the tree (test/, examples/).
+  const cBaseModel = byBase([...ix.cFilePaths]);
+  const cBaseAll = byBase(cFiles);
   const tsBase = byBase(tsFiles);
   const tsSet = new Set(tsFiles);
   const options = new Set(ix.model.options.map((o) => o.name));
@@ -50,8 +53,8 @@ export function refResolver(ix, { tsFiles }) {
   }));
 
   const findC = (p) => {
-    if (ix.cFilePaths.has(p)) return p;
-    if (!p.includes('/')) return cBase.get(p) ?? null;
+    if (cSet.has(p)) return p;
+    if (!p.includes('/')) return cBaseModel.has(p) ? cBaseModel.get(p) : cBaseAll.get(p) ?? null;
     const tail = cFiles.filter((f) => f.endsWith(`/${p}`));
     return tail.length === 1 ? tail[0] : null;
   };
@@ -122,13 +125,13 @@ function readingOrder(notesDir, names) {
  * ({ from, to }: copy them), the reading order (name, title, blurb) and warnings about links
  * the site cannot resolve (left as plain text).
  */
-export function renderNotes(ix, { repoRoot, notesDir, tsFiles }) {
+export function renderNotes(ix, { repoRoot, notesDir, tsFiles, cFiles }) {
   const mdFiles = existsSync(notesDir) ? readdirSync(notesDir).filter((f) => f.endsWith('.md')).sort() : [];
   const names = mdFiles.map((f) => basename(f, '.md'));
   /** Other files the notes link to (demo scripts, data), copied into the site. */
   const files = [];
   const noteName = (n) => (n === 'README' ? 'index' : n);
-  const resolveRef = refResolver(ix, { tsFiles });
+  const resolveRef = refResolver(ix, { tsFiles, cFiles });
   const warnings = [];
   /** Inline code that looks like a C or TS file reference but names no file of either tree. */
   const unresolvedFiles = new Set();
