@@ -164,8 +164,8 @@ function callback_http(http_dir: string | null, req: IncomingMessage, res: Serve
   res.detachSocket(sock);
 
   if (!http_dir) {
-    /* No http_dir: libwebsockets answers every request with 404. */
-    lws_return_http_status(sock, 404);
+    /* HTTP is off: the connection is closed without an answer. */
+    sock.destroy();
     return;
   }
   if (req.method === 'POST') {

@@ -212,13 +212,10 @@ describe.each(kinds)('clients against %s', (kind) => {
 });
 
 describe.each(kinds)('(h) MQTT over WebSockets against %s', (kind) => {
-  // Known gap: the port has no src/broker/websockets.ts yet and listeners__start (mosquitto.ts)
-  // opens only mp_mqtt listeners, silently skipping `protocol websockets`. `it.fails` keeps the
-  // suite green while the gap exists and turns red once it is closed: then drop the `.fails`.
-  const test_ = kind === 'port' ? it.fails : it;
-  test_('an MQTT.js client connects over ws:// and gets a message published over TCP', async () => {
+  it('an MQTT.js client connects over ws:// and gets a message published over TCP', async () => {
     const ws = await freePort();
-    const b = await startBroker(kind, `listener {{port}}\nlistener ${ws}\nprotocol websockets\nallow_anonymous true\n`);
+    // 'log' readiness: the TCP listener answers before the websockets one is open.
+    const b = await startBroker(kind, `listener {{port}}\nlistener ${ws}\nprotocol websockets\nallow_anonymous true\n`, { readiness: 'log' });
     try {
       const c = await new Promise<MqttClient>((res, rej) => {
         const x = mqtt_connect(`ws://127.0.0.1:${ws}`, { clientId: `ws-${kind}`, reconnectPeriod: 0, connectTimeout: 3000 });
