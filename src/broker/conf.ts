@@ -28,6 +28,7 @@ import {
 } from '../include/mosquitto.js';
 import { MQTT_MAX_PAYLOAD } from '../include/mqtt_protocol.js';
 import { mosq_p_mqtt31, mosq_p_mqtt311, mosq_p_mqtt5 } from '../lib/mosquitto_internal.js';
+import { memory__set_limit } from '../lib/memory_mosq.js';
 import { misc__trimblanks, mosquitto__fopen } from '../lib/misc_mosq.js';
 import { mosquitto_validate_utf8 } from '../lib/utf8_mosq.js';
 import { mosquitto__hex2bin } from '../lib/util_mosq.js';
@@ -1478,7 +1479,7 @@ function config__read_file_core(config: mosquitto__config, reload: boolean, cr: 
             log__printf(null, MOSQ_LOG_ERR, `Error: Invalid memory_limit value (${tmp.lim}).`);
             return MOSQ_ERR_INVAL;
           }
-          /* memory__set_limit: the port leaves memory to the V8 heap, so the limit is not enforced. */
+          memory__set_limit(tmp.lim);
         } else if (token === 'message_size_limit') {
           log__printf(null, MOSQ_LOG_NOTICE, 'Note: It is recommended to replace `message_size_limit` with `max_packet_size`.');
           if (conf__parse_int('message_size_limit', config, 'message_size_limit', saveptr)) return MOSQ_ERR_INVAL;

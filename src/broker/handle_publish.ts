@@ -7,6 +7,7 @@
 import {
   MOSQ_ERR_ACL_DENIED,
   MOSQ_ERR_MALFORMED_PACKET,
+  MOSQ_ERR_NOMEM,
   MOSQ_ERR_NO_SUBSCRIBERS,
   MOSQ_ERR_PROTOCOL,
   MOSQ_ERR_QOS_NOT_SUPPORTED,
@@ -34,6 +35,7 @@ import {
   MQTT_RC_QUOTA_EXCEEDED,
 } from '../include/mqtt_protocol.js';
 import { alias__add, alias__find } from '../lib/alias_mosq.js';
+import { memory__allocation_allowed } from '../lib/memory_mosq.js';
 import { mosq_cs_active, mosq_md_in, mosq_p_mqtt5 } from '../lib/mosquitto_internal.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
 import { packet__read_bytes, packet__read_string, packet__read_uint16 } from '../lib/packet_datatypes.js';
@@ -227,6 +229,12 @@ export function handle__publish(context: mosquitto): number {
         break process_bad_message;
       }
 
+      /* C copies the payload out of the packet here; the port keeps a view, but a copy's worth
+       * of memory_limit must be free all the same. */
+      if (!memory__allocation_allowed(msg.payloadlen + 1)) {
+        db__msg_store_free(msg);
+        return MOSQ_ERR_NOMEM;
+      }
       const payload_read = packet__read_bytes(context.in_packet, msg.payloadlen);
       if (payload_read.rc) {
         db__msg_store_free(msg);

@@ -6,7 +6,9 @@
  * Callers format the message themselves (TS template strings stand in for the C printf formats).
  * @module
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, writeSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import {
   MOSQ_ERR_SUCCESS,
   MOSQ_LOG_DEBUG,
@@ -28,9 +30,17 @@ import {
   MQTT3_LOG_NONE,
   MQTT3_LOG_STDERR,
   MQTT3_LOG_STDOUT,
+  MQTT3_LOG_SYSLOG,
   MQTT3_LOG_TOPIC,
 } from './mosquitto_broker_internal.js';
 import type { mosquitto__config } from './mosquitto_broker_internal.js';
+
+/* syslog(3) severities, as <syslog.h> numbers them. */
+const LOG_ERR = 3;
+const LOG_WARNING = 4;
+const LOG_NOTICE = 5;
+const LOG_INFO = 6;
+const LOG_DEBUG = 7;
 
 /** Size of the C line buffer: a log line is cut to LOG_LINE_SIZE-1 bytes. */
 const LOG_LINE_SIZE = 1000;
@@ -155,17 +165,61 @@ function get_time(): Date {
   return new Date(db.now_real_s * 1000);
 }
 
+/** The process that hands log lines to the system logger (C: the connection openlog makes). */
+let syslog_proc: ChildProcess | null = null;
+/** The facility given to openlog. */
+let syslog_facility = 0;
+
 /**
- * Switches logging to the configured types and destinations and opens the log file; when the
- * file cannot be opened, falls back to errors only on stderr and says so.
- * @adapted the file is kept as its fd and written line by line (C: a line-buffered FILE*);
- *   syslog has no Node binding, so `log_dest syslog` writes nothing
+ * Opens the connection to the system logger: lines are tagged `ident[pid]` and go to `facility`.
+ * @tsonly libc's openlog(3); Node cannot send to the /dev/log datagram socket, so a `logger`
+ *   process (util-linux) is started once and given one line per message with its priority in front
+ */
+function openlog(ident: string, facility: number): void {
+  syslog_facility = facility;
+  const proc = spawn('logger', ['--prio-prefix', '-t', ident, `--id=${process.pid}`], { stdio: ['pipe', 'ignore', 'ignore'] });
+  proc.on('error', () => {
+    /* No logger on this system: the lines are lost, as syslog(3) loses them without a daemon. */
+    if (syslog_proc === proc) syslog_proc = null;
+  });
+  proc.stdin!.on('error', () => { /* the logger went away */ });
+  (proc.stdin as unknown as Socket).unref();
+  proc.unref();
+  syslog_proc = proc;
+}
+
+/**
+ * Sends one line to the system logger with this severity.
+ * @tsonly libc's syslog(3), through the process openlog started
+ */
+function syslog(priority: number, line: Buffer): void {
+  syslog_proc?.stdin?.write(Buffer.concat([Buffer.from(`<${syslog_facility | priority}>`), line, Buffer.from('\n')]));
+}
+
+/**
+ * Closes the connection to the system logger.
+ * @tsonly libc's closelog(3): the logger process ends when its input does
+ */
+function closelog(): void {
+  syslog_proc?.stdin?.end();
+  syslog_proc = null;
+}
+
+/**
+ * Switches logging to the configured types and destinations, connects to the system logger and
+ * opens the log file; when the file cannot be opened, falls back to errors only on stderr and
+ * says so.
+ * @adapted the file is kept as its fd and written line by line (C: a line-buffered FILE*)
  */
 export function log__init(config: mosquitto__config): number {
   const rc = 0;
 
   log_priorities = config.log_type;
   log_destinations = config.log_dest;
+
+  if (log_destinations & MQTT3_LOG_SYSLOG) {
+    openlog('mosquitto', config.log_facility);
+  }
 
   if (log_destinations & MQTT3_LOG_FILE) {
     config.log_fptr = mosquitto__fopen(config.log_file ?? '', 'at', true)?.fd ?? null;
@@ -178,11 +232,11 @@ export function log__init(config: mosquitto__config): number {
   return rc;
 }
 
-/**
- * Closes the log file, if one is open.
- * @adapted nothing to close for syslog, which writes nothing in the port
- */
+/** Disconnects from the system logger and closes the log file, if one is open. */
 export function log__close(config: mosquitto__config): number {
+  if (log_destinations & MQTT3_LOG_SYSLOG) {
+    closelog();
+  }
   if (log_destinations & MQTT3_LOG_FILE) {
     if (config.log_fptr !== null) {
       closeSync(config.log_fptr);
@@ -196,10 +250,11 @@ export function log__close(config: mosquitto__config): number {
  * Writes one message to every destination when its type is enabled: prefixes the timestamp,
  * cuts the line to the C buffer size, and publishes it to `$SYS/broker/log/<level>` for the
  * topic destination.
- * @adapted takes the formatted message instead of a format and va_list; syslog writes nothing
+ * @adapted takes the formatted message instead of a format and va_list
  */
 function log__vprintf(priority: number, msg: string): number {
   let topic: string;
+  let syslog_priority: number;
   let log_timestamp = true;
   let log_timestamp_format: string | null = null;
   let log_fptr: number | null = null;
@@ -212,15 +267,15 @@ function log__vprintf(priority: number, msg: string): number {
 
   if ((log_priorities & priority) && log_destinations !== MQTT3_LOG_NONE) {
     switch (priority) {
-      case MOSQ_LOG_SUBSCRIBE: topic = '$SYS/broker/log/M/subscribe'; break;
-      case MOSQ_LOG_UNSUBSCRIBE: topic = '$SYS/broker/log/M/unsubscribe'; break;
-      case MOSQ_LOG_DEBUG: topic = '$SYS/broker/log/D'; break;
-      case MOSQ_LOG_ERR: topic = '$SYS/broker/log/E'; break;
-      case MOSQ_LOG_WARNING: topic = '$SYS/broker/log/W'; break;
-      case MOSQ_LOG_NOTICE: topic = '$SYS/broker/log/N'; break;
-      case MOSQ_LOG_INFO: topic = '$SYS/broker/log/I'; break;
-      case MOSQ_LOG_WEBSOCKETS: topic = '$SYS/broker/log/WS'; break;
-      default: topic = '$SYS/broker/log/E'; break;
+      case MOSQ_LOG_SUBSCRIBE: topic = '$SYS/broker/log/M/subscribe'; syslog_priority = LOG_NOTICE; break;
+      case MOSQ_LOG_UNSUBSCRIBE: topic = '$SYS/broker/log/M/unsubscribe'; syslog_priority = LOG_NOTICE; break;
+      case MOSQ_LOG_DEBUG: topic = '$SYS/broker/log/D'; syslog_priority = LOG_DEBUG; break;
+      case MOSQ_LOG_ERR: topic = '$SYS/broker/log/E'; syslog_priority = LOG_ERR; break;
+      case MOSQ_LOG_WARNING: topic = '$SYS/broker/log/W'; syslog_priority = LOG_WARNING; break;
+      case MOSQ_LOG_NOTICE: topic = '$SYS/broker/log/N'; syslog_priority = LOG_NOTICE; break;
+      case MOSQ_LOG_INFO: topic = '$SYS/broker/log/I'; syslog_priority = LOG_INFO; break;
+      case MOSQ_LOG_WEBSOCKETS: topic = '$SYS/broker/log/WS'; syslog_priority = LOG_DEBUG; break;
+      default: topic = '$SYS/broker/log/E'; syslog_priority = LOG_ERR; break;
     }
     let prefix = '';
     if (log_timestamp) {
@@ -251,7 +306,9 @@ function log__vprintf(priority: number, msg: string): number {
     if (log_destinations & MQTT3_LOG_FILE && log_fptr !== null) {
       writeSync(log_fptr, with_newline);
     }
-    /* MQTT3_LOG_SYSLOG: Node cannot reach syslog(3); nothing is written. */
+    if (log_destinations & MQTT3_LOG_SYSLOG) {
+      syslog(syslog_priority, log_line);
+    }
     if (log_destinations & MQTT3_LOG_TOPIC && priority !== MOSQ_LOG_DEBUG && priority !== MOSQ_LOG_INTERNAL) {
       db__messages_easy_queue(null, topic, 2, log_line.length, log_line, false, 20, null);
     }

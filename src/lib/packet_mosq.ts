@@ -11,6 +11,7 @@ import {
   MOSQ_ERR_CONN_LOST,
   MOSQ_ERR_INVAL,
   MOSQ_ERR_NO_CONN,
+  MOSQ_ERR_NOMEM,
   MOSQ_ERR_OVERSIZE_PACKET,
   MOSQ_ERR_PAYLOAD_SIZE,
   MOSQ_ERR_PROTOCOL,
@@ -23,6 +24,7 @@ import { handle__packet } from '../broker/read_handle.js';
 import { keepalive__update } from '../broker/keepalive.js';
 import { mosq_cs_connect_pending, mosq_cs_new, mosq_p_mqtt5 } from './mosquitto_internal.js';
 import type { mosquitto, mosquitto__packet } from './mosquitto_internal.js';
+import { memory__allocation_allowed } from './memory_mosq.js';
 import { net__read, net__read_available, net__read_view, net__write } from './net_mosq.js';
 import { packet__varint_bytes } from './packet_datatypes.js';
 import { send__disconnect } from './send_disconnect.js';
@@ -70,6 +72,7 @@ export function packet__alloc(packet: mosquitto__packet): number {
   } while (remaining_length > 0 && packet.remaining_count < 5);
   if (packet.remaining_count === 5) return MOSQ_ERR_PAYLOAD_SIZE;
   packet.packet_length = packet.remaining_length + 1 + packet.remaining_count;
+  if (!memory__allocation_allowed(packet.packet_length)) return MOSQ_ERR_NOMEM;
   packet.payload = Buffer.allocUnsafe(packet.packet_length);
   packet.payload[0] = packet.command;
   for (let i = 0; i < packet.remaining_count; i++) {
@@ -264,6 +267,9 @@ export function packet__read(mosq: mosquitto): number {
       return MOSQ_ERR_OVERSIZE_PACKET;
     }
     if (mosq.in_packet.remaining_length > 0) {
+      if (!memory__allocation_allowed(mosq.in_packet.remaining_length)) {
+        return MOSQ_ERR_NOMEM;
+      }
       mosq.in_packet.to_process = mosq.in_packet.remaining_length;
       if (net__read_available(mosq) >= mosq.in_packet.to_process) {
         /* The whole payload is in this chunk: use it where it lies. */

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { buildModel, toJson } from './model.js';
 import { cRoot, repoRoot } from './paths.js';
+import { loadOptionTests } from './option_tests.js';
 import { missingReport, optionsReport, summaryReport, sysReport, unpairedReport } from './report.js';
 import { showReport } from './show.js';
 
@@ -14,7 +15,8 @@ commands:
   summary [--all]          per C file: functions ported / omitted / missing, and the fidelity of the pairs
   show NAME                a C function and its TS port side by side, with file:line
   missing [--module FILE]  C functions neither ported nor omitted (FILE: src/net.c, src/broker/net.ts or net)
-  options                  the config options conf.c accepts, and whether the port accepts each
+  options                  the config options conf.c accepts, whether the port accepts each, where each
+                           applies, and the test that shows the port honours it
   sys                      the $SYS topics the C publishes, and whether the port publishes each
   unpaired                 TS functions with neither a C pair nor @tsonly, and @c tags that point nowhere
   model [--out FILE]       the JSON model the site reads (stdout without --out)
@@ -75,7 +77,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       break;
     }
     case 'options':
-      out(optionsReport(m));
+      out(optionsReport(m, loadOptionTests(repoRoot())));
       break;
     case 'sys':
       out(sysReport(m));

@@ -1,6 +1,7 @@
 /** Plain-text reports over the model for the CLI: summary, missing, options, sys, unpaired. */
 import { mirroredCFiles } from './match.js';
 import type { Model } from './model.js';
+import { OPTION_TESTS_FILE, type OptionTests } from './option_tests.js';
 
 function table(rows: string[][], rightAlign: Set<number> = new Set()): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -71,10 +72,21 @@ export function missingReport(m: Model, module: string | null): string {
   return `${table(rows)}\n${rows.length} missing`;
 }
 
-export function optionsReport(m: Model): string {
-  const rows = m.options.map((o) => [o.name, `src/conf.c:${o.line}`, o.accepted ? 'accepted' : 'NOT ACCEPTED']);
+/**
+ * The config options conf.c accepts, whether the port accepts each, where each applies and (for
+ * the options of a plain TCP listener) the first test that shows the port honours it.
+ */
+export function optionsReport(m: Model, tests: Map<string, OptionTests> = new Map()): string {
+  const rows = m.options.map((o) => {
+    const t = tests.get(o.name);
+    const more = t && t.tests.length > 1 ? ` (+${t.tests.length - 1})` : '';
+    return [o.name, `src/conf.c:${o.line}`, o.accepted ? 'accepted' : 'NOT ACCEPTED', t?.scope ?? '?', t?.tests[0] ? `${t.tests[0]}${more}` : '-'];
+  });
   const ok = m.options.filter((o) => o.accepted).length;
-  return `${table([['option', 'C', 'port (src/broker/conf.ts)'], ...rows])}\n${ok}/${m.options.length} config options accepted by the port`;
+  const tcp = m.options.filter((o) => tests.get(o.name)?.scope === 'tcp');
+  const tested = tcp.filter((o) => tests.get(o.name)!.tests.length).length;
+  return `${table([['option', 'C', 'port (src/broker/conf.ts)', 'scope', `test (${OPTION_TESTS_FILE})`], ...rows])}\n`
+    + `${ok}/${m.options.length} config options accepted by the port; ${tested}/${tcp.length} options of a plain TCP listener with a test`;
 }
 
 export function sysReport(m: Model): string {

@@ -73,6 +73,21 @@ describe('session expiry', () => {
     expect(short.session_expiry_time).toBe(70);
   });
 
+  it('persistent_client_expiration: a persistent MQTT 3.1.1 session lives through the limit and expires the second after', () => {
+    reset_db({ persistent_client_expiration: 3600 });
+    db.now_real_s = 1000;
+    const v3 = client('v3', 4294967295);
+    session_expiry__add(v3);
+    db.now_real_s = 4600;
+    session_expiry__check();
+    expect(calls.events).toEqual([]);
+    db.now_real_s = 4601;
+    session_expiry__check();
+    expect(calls.events).toEqual(['will v3', 'disused v3']);
+    expect(calls.logs).toEqual([{ priority: MOSQ_LOG_NOTICE, msg: 'Expiring client v3 due to timeout.' }]);
+    expect(g.g_clients_expired).toBe(1);
+  });
+
   it('forgets a session that resumes, and disconnects the rest at shutdown', () => {
     db.now_real_s = 50;
     const a = client('a', 10);

@@ -41,8 +41,9 @@ describe('mosquitto-ts-xref', () => {
 
   it('options and sys: every C name with the port side', async () => {
     const o = await run('options');
-    expect(o.text).toMatch(/^acl_file\s+src\/conf\.c:\d+\s+accepted$/m);
-    expect(o.text).toMatch(/\d+\/\d+ config options accepted by the port/);
+    expect(o.text).toMatch(/^acl_file\s+src\/conf\.c:\d+\s+accepted\s+tcp\s+conformance 09-acl-access-variants \(\+1\)$/m);
+    expect(o.text).toMatch(/^cafile\s+src\/conf\.c:\d+\s+accepted\s+tls\s+-$/m);
+    expect(o.text).toMatch(/\d+\/\d+ config options accepted by the port; \d+\/\d+ options of a plain TCP listener with a test/);
     const s = await run('sys');
     expect(s.text).toMatch(/^\$SYS\/broker\/uptime\s+src\/sys_tree\.c:\d+\s+sys_tree__update/m);
     expect(s.text).toMatch(/sys_tree\.c: \d+\/\d+ topics published by the port/);
