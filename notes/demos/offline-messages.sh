@@ -2,11 +2,12 @@
 # Demo: a client receives, when it comes back, the messages published while it was away; and
 # the ACL decides which of them are kept for it.
 #
-#   bash notes/demos/offline-messages.sh [PORT]      (from the repository root, after a build)
+#   bash notes/demos/offline-messages.sh [PORT]      (after a build: npx tsc -p tsconfig.json)
 #
 # Runs the port (node dist/bin/mosquitto.js) on 127.0.0.1:PORT (default 3440); BROKER=debian runs
 # Debian's mosquitto instead. The clients are Debian's mosquitto_sub and mosquitto_pub.
 set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
 port=${1:-3440}
 dir=$(mktemp -d)
 broker_pid=
@@ -18,7 +19,7 @@ trap cleanup EXIT
 if [ "${BROKER:-port}" = debian ]; then
   passwd_cmd=(mosquitto_passwd); broker_cmd=(/usr/sbin/mosquitto)
 else
-  passwd_cmd=(node dist/bin/mosquitto_passwd.js); broker_cmd=(node dist/bin/mosquitto.js)
+  passwd_cmd=(node "$repo/dist/bin/mosquitto_passwd.js"); broker_cmd=(node "$repo/dist/bin/mosquitto.js")
 fi
 
 "${passwd_cmd[@]}" -c -b "$dir/passwd" alice alice-pw

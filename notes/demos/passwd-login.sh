@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Demo: log in with a password file made by the passwd tool.
 #
-#   bash notes/demos/passwd-login.sh [PORT]      (from the repository root, after a build)
+#   bash notes/demos/passwd-login.sh [PORT]      (after a build: npx tsc -p tsconfig.json)
 #
 # Runs the port (node dist/bin/mosquitto.js, node dist/bin/mosquitto_passwd.js) on 127.0.0.1:PORT
 # (default 3400); BROKER=debian runs Debian's mosquitto and mosquitto_passwd instead.
 # The clients are Debian's mosquitto_sub and mosquitto_pub.
 set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
 port=${1:-3400}
 dir=$(mktemp -d)
 broker_pid=
@@ -18,7 +19,7 @@ trap cleanup EXIT
 if [ "${BROKER:-port}" = debian ]; then
   passwd_cmd=(mosquitto_passwd); broker_cmd=(/usr/sbin/mosquitto)
 else
-  passwd_cmd=(node dist/bin/mosquitto_passwd.js); broker_cmd=(node dist/bin/mosquitto.js)
+  passwd_cmd=(node "$repo/dist/bin/mosquitto_passwd.js"); broker_cmd=(node "$repo/dist/bin/mosquitto.js")
 fi
 
 # 1. A password file with one user: -c creates the file, -b takes the password from the

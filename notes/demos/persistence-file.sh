@@ -2,11 +2,12 @@
 # Demo: what mosquitto.db holds. One broker saves a persistent session with a queued message and a
 # retained message; the file is dumped; then the *other* implementation loads it and delivers both.
 #
-#   bash notes/demos/persistence-file.sh [PORT]      (from the repository root, after a build)
+#   bash notes/demos/persistence-file.sh [PORT]      (after a build: npx tsc -p tsconfig.json)
 #
 # By default the port (node dist/bin/mosquitto.js) writes the file and Debian's mosquitto 2.0.11
 # reads it; BROKER=debian swaps the two. Listens on 127.0.0.1:PORT (default 3450).
 set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
 port=${1:-3450}
 dir=$(mktemp -d)
 broker_pid=
@@ -15,7 +16,7 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
-port_cmd=(node dist/bin/mosquitto.js)
+port_cmd=(node "$repo/dist/bin/mosquitto.js")
 debian_cmd=(/usr/sbin/mosquitto)
 if [ "${BROKER:-port}" = debian ]; then
   writer=("${debian_cmd[@]}"); reader=("${port_cmd[@]}"); names=(debian port)

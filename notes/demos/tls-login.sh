@@ -2,12 +2,13 @@
 # Demo: log in over TLS, first with a username and password inside TLS, then with a client
 # certificate whose Common Name becomes the username.
 #
-#   bash notes/demos/tls-login.sh [PORT]      (from the repository root, after a build)
+#   bash notes/demos/tls-login.sh [PORT]      (after a build: npx tsc -p tsconfig.json)
 #
 # Runs the port (node dist/bin/mosquitto.js) with two TLS listeners, on PORT (default 3420) and
 # PORT+1; BROKER=debian runs Debian's mosquitto instead. Certificates are made with openssl for
 # this run only; the clients are Debian's mosquitto_sub and mosquitto_pub.
 set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
 port=${1:-3420}
 port2=$((port + 1))
 dir=$(mktemp -d)
@@ -20,7 +21,7 @@ trap cleanup EXIT
 if [ "${BROKER:-port}" = debian ]; then
   passwd_cmd=(mosquitto_passwd); broker_cmd=(/usr/sbin/mosquitto)
 else
-  passwd_cmd=(node dist/bin/mosquitto_passwd.js); broker_cmd=(node dist/bin/mosquitto.js)
+  passwd_cmd=(node "$repo/dist/bin/mosquitto_passwd.js"); broker_cmd=(node "$repo/dist/bin/mosquitto.js")
 fi
 cd "$dir"
 

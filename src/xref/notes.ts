@@ -20,6 +20,8 @@
  *   {{table:sys-topics}}    every `$SYS` topic of the C, with the port's publisher
  *   {{table:lib-files}}     lib/*.c: in the broker's build or not, and the port's twin
  *
+ * A backslash before a placeholder (`\\{{fn:x}}`) keeps it as written.
+ *
  * Inline code in the output follows the site's link convention (site/README.md): a file with a
  * line is `src/subs.c:569` (C paths relative to the mosquitto tree, `.ts` paths to the repository).
  */
@@ -271,7 +273,8 @@ export function enumMembers(text: string): string[] {
 /** Expands the placeholders of one note; unresolved ones are reported in `errors`. */
 export function expandPlaceholders(text: string, source: string, idx: NotesIndex, tables: Record<string, () => string>): { text: string; errors: string[] } {
   const errors: string[] = [];
-  const out = text.replace(/\{\{(\w+):([^}]+)\}\}/g, (whole, kind: string, arg: string, offset: number) => {
+  const out = text.replace(/\\?\{\{(\w+):([^}]+)\}\}/g, (whole: string, kind: string, arg: string, offset: number) => {
+    if (whole.startsWith('\\')) return whole.slice(1);
     const line = text.slice(0, offset).split('\n').length;
     const fail = (msg: string) => {
       errors.push(`${source}:${line}: ${whole}: ${msg}`);
@@ -408,6 +411,43 @@ export function checkNote(md: string, file: string, idx: NotesIndex): string[] {
   for (const { code, line } of inlineCode(md)) {
     const e = checkCode(code, idx);
     if (e) errors.push(`${file}:${line}: \`${code}\`: ${e}`);
+  }
+  return errors;
+}
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+export function headingSlug(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+}
+
+/**
+ * Broken relative links between notes: `[text](other.md)` must name a note (generated now, or on
+ * disk in notes/), and `#anchor` one of its headings.
+ */
+export function checkLinks(files: Map<string, string>, root: string): string[] {
+  const errors: string[] = [];
+  const text = (name: string): string | null => {
+    const f = files.get(`${NOTES_DIR}/${name}`);
+    if (f !== undefined) return f;
+    const p = join(root, NOTES_DIR, name);
+    return existsSync(p) ? readFileSync(p, 'utf8') : null;
+  };
+  for (const [file, md] of files) {
+    const body = md.replace(/```[\s\S]*?```/g, '');
+    for (const m of body.matchAll(/\]\(([\w.-]+\.md)?(?:#([^)\s]+))?\)/g)) {
+      const [, target, anchor] = m;
+      if (!target && !anchor) continue;
+      const name = target ?? file.slice(NOTES_DIR.length + 1);
+      const t = text(name);
+      if (t === null) {
+        errors.push(`${file}: link to a missing note ${name}`);
+        continue;
+      }
+      if (anchor) {
+        const slugs = [...t.matchAll(/^#+ (.+)$/gm)].map((h) => headingSlug(h[1]));
+        if (!slugs.includes(anchor)) errors.push(`${file}: ${name} has no heading #${anchor}`);
+      }
+    }
   }
   return errors;
 }
@@ -549,6 +589,7 @@ export function buildNotes(idx: NotesIndex): NotesOutput {
   const data = JSON.parse(readFileSync(join(idx.root, OPTIONS_DATA), 'utf8')) as Record<string, OptionData>;
   files.set(`${NOTES_DIR}/${OPTIONS_PAGE}`, optionsPage(idx, data, errors));
   for (const [file, text] of files) errors.push(...checkNote(text, file, idx));
+  errors.push(...checkLinks(files, idx.root));
   return { files, errors };
 }
 

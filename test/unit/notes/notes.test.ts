@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, type Model } from '../../../src/xref/model.js';
 import {
-  C_GLOBALS, NOTES_DIR, NOTES_SRC_DIR, NotesIndex, OLD_NAMES_DATA, OPTIONS_PAGE, buildNotes, checkCode, type NotesOutput,
+  C_GLOBALS, NOTES_DIR, NOTES_SRC_DIR, NotesIndex, OLD_NAMES_DATA, OPTIONS_PAGE, buildNotes, checkCode, checkLinks, type NotesOutput,
 } from '../../../src/xref/notes.js';
 import { repoRoot } from '../../../src/xref/paths.js';
 import { portIsFree } from '../../interop/helpers/broker.js';
@@ -123,6 +123,8 @@ describe('notes', () => {
     expect(checkCode('context->no_such_field', idx)).toMatch(/not a field/);
     expect(checkCode('sub__add', idx)).toBeNull();
     expect(checkCode('mosquitto_pub -t a', idx)).toBeNull();
+    const links = checkLinks(new Map([['notes/x.md', '[a](nosuch.md), [b](README.md#no-such-heading), [c](README.md#reading-order)']]), root);
+    expect(links).toHaveLength(2);
   });
 });
 
