@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDebian, startPort, type RunningBroker } from './helpers/broker.js';
-import { bystander_client, exchange_bytes, outcome, robustnessPort, type bystander } from './helpers/raw.js';
+import { bystander_client, exchange_bytes, outcome, robustnessPort, split_packets, type bystander, type exchange } from './helpers/raw.js';
 import { connect_packet, fuzz_input_arb, type fuzz_input } from '../fuzz/mqtt_gen.js';
 
 const RUNS = Number(process.env.SOCKET_FUZZ_RUNS ?? 0) || 3000;
@@ -40,17 +40,45 @@ function bytes_of(input: fuzz_input, n: number): Buffer[] {
   return input.connect_first ? [connect_packet(input.version, `fz-${n}`), input.bytes] : [input.bytes];
 }
 
-async function run_all(b: RunningBroker, inputs: fuzz_input[]): Promise<ReturnType<typeof outcome>[]> {
-  const results: ReturnType<typeof outcome>[] = new Array(inputs.length);
+async function run_all(b: RunningBroker, inputs: fuzz_input[], concurrency = CONCURRENCY, idle_ms = 150): Promise<exchange[]> {
+  const results: exchange[] = new Array(inputs.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < inputs.length) {
       const i = next++;
-      results[i] = outcome(await exchange_bytes(b.port, bytes_of(inputs[i], i)));
+      results[i] = await exchange_bytes(b.port, bytes_of(inputs[i], i), idle_ms);
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   return results;
+}
+
+/**
+ * Same outcome: both closed or both open, the same CONNACK code, and the same DISCONNECT code
+ * when both sent one. mosquitto reads a packet at a time straight from the kernel and closes with
+ * the rest of the input unread, so Linux answers with RST, and the client may lose the DISCONNECT
+ * sent just before (seen by hand: the same input gives DISCONNECT 0x81 in one run, none in the
+ * next). The port has always read the whole chunk, so its DISCONNECT always arrives.
+ */
+function same(a: exchange, b: exchange): boolean {
+  const x = outcome(a);
+  const y = outcome(b);
+  const lost = x.closed && y.closed && (x.disconnect === null || y.disconnect === null);
+  return x.closed === y.closed && x.connack === y.connack && (x.disconnect === y.disconnect || lost);
+}
+
+/**
+ * Inputs holding a SUBACK without reason codes: Debian's 2.0.11 carries the fix for CVE-2024-10525
+ * (a protocol error), upstream 2.0.11 and the port accept it (see notes/DIVERGENCES.md).
+ */
+function has_empty_suback(input: fuzz_input): boolean {
+  return split_packets(input.bytes).some((p) => {
+    if ((p.first & 0xf0) !== 0x90 || p.body.length < 2) return false;
+    if (input.version !== 5) return p.body.length === 2;
+    let pos = 2; let len = 0; let mult = 1; let b;
+    do { b = p.body[pos++]; len += (b & 127) * mult; mult *= 128; } while (b !== undefined && (b & 128));
+    return pos + len >= p.body.length;
+  });
 }
 
 async function bystander_still_served(b: RunningBroker): Promise<void> {
@@ -76,14 +104,20 @@ describe('socket fuzz, port and mosquitto 2.0.11 side by side', () => {
     await bystander_still_served(port);
     await bystander_still_served(debian);
 
-    const differ: string[] = [];
-    for (let i = 0; i < inputs.length; i++) {
-      const a = JSON.stringify(ours[i]);
-      const b = JSON.stringify(theirs[i]);
-      if (a !== b) differ.push(`#${i} v${inputs[i].version} connect_first=${inputs[i].connect_first} ${inputs[i].bytes.subarray(0, 48).toString('hex')}: port ${a} mosquitto ${b}`);
+    let differ = inputs.map((_, i) => i).filter((i) => !same(ours[i], theirs[i]));
+    const first_pass = differ.length;
+    /* A difference may be timing (a broker busy for more than the 150 ms idle wait): run those
+     * inputs again one at a time with a longer wait. */
+    if (differ.length) {
+      const again = differ.map((i) => inputs[i]);
+      const [o2, t2] = await Promise.all([run_all(port, again, 1, 600), run_all(debian, again, 1, 600)]);
+      differ = differ.filter((_, j) => !same(o2[j], t2[j]));
     }
+    const known = differ.filter((i) => has_empty_suback(inputs[i]));
+    const report = differ.filter((i) => !known.includes(i)).map((i) =>
+      `#${i} v${inputs[i].version} connect_first=${inputs[i].connect_first} ${inputs[i].bytes.subarray(0, 48).toString('hex')}: port ${JSON.stringify(outcome(ours[i]))} mosquitto ${JSON.stringify(outcome(theirs[i]))}`);
     const closed = ours.filter((o) => o.closed).length;
-    console.log(`socket fuzz: ${inputs.length} inputs, port closed ${closed}, mosquitto closed ${theirs.filter((o) => o.closed).length}, outcomes differing ${differ.length}`);
-    expect(differ).toEqual([]);
+    console.log(`socket fuzz: ${inputs.length} inputs, port closed ${closed}, mosquitto closed ${theirs.filter((o) => o.closed).length}, differing after the first pass ${first_pass}, after the retry ${differ.length}, of which Debian's SUBACK fix ${known.length}`);
+    expect(report).toEqual([]);
   }, 170000);
 });

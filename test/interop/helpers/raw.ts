@@ -22,6 +22,8 @@ export interface exchange {
   answer: Buffer;
   /** the broker closed the connection within the wait */
   closed: boolean;
+  /** the close was reported as a reset (ECONNRESET) */
+  reset: boolean;
 }
 
 /**
@@ -34,13 +36,13 @@ export function exchange_bytes(port: number, bytes: Buffer[], idle_ms = 150, max
     const sock = net_connect(port, '127.0.0.1');
     let timer: NodeJS.Timeout | null = null;
     let done = false;
-    const finish = (closed: boolean): void => {
+    const finish = (closed: boolean, reset = false): void => {
       if (done) return;
       done = true;
       if (timer) clearTimeout(timer);
       clearTimeout(hard);
       sock.destroy();
-      resolve({ answer: Buffer.concat(chunks), closed });
+      resolve({ answer: Buffer.concat(chunks), closed, reset });
     };
     const arm = (): void => {
       if (timer) clearTimeout(timer);
@@ -52,7 +54,7 @@ export function exchange_bytes(port: number, bytes: Buffer[], idle_ms = 150, max
       arm();
     });
     sock.on('data', (d) => { chunks.push(d); arm(); });
-    sock.on('error', () => finish(true));
+    sock.on('error', (e: NodeJS.ErrnoException) => finish(true, e.code === 'ECONNRESET'));
     sock.on('close', () => finish(true));
   });
 }
