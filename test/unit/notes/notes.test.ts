@@ -128,6 +128,42 @@ describe('notes', () => {
   });
 });
 
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('diagrams', () => {
+  it.skipIf(!existsSync(CHROMIUM))('every mermaid block of the notes renders (bundled mermaid in headless Chromium)', async () => {
+    const { chromium } = await import('playwright-core');
+    const blocks: { file: string; code: string }[] = [];
+    for (const f of readdirSync(join(root, NOTES_DIR)).filter((n) => n.endsWith('.md'))) {
+      const text = readFileSync(join(root, NOTES_DIR, f), 'utf8');
+      for (const m of text.matchAll(/```mermaid\n([\s\S]*?)```/g)) blocks.push({ file: f, code: m[1] });
+    }
+    expect(blocks.length).toBeGreaterThan(10);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage();
+      await page.setContent('<html><body></body></html>');
+      await page.addScriptTag({ path: join(root, 'node_modules/mermaid/dist/mermaid.min.js') });
+      const failures: string[] = [];
+      for (const [i, b] of blocks.entries()) {
+        const r = await page.evaluate(async ({ code, id }) => {
+          const m = (window as unknown as { mermaid: { initialize(o: object): void; render(id: string, c: string): Promise<{ svg: string }> } }).mermaid;
+          try {
+            m.initialize({ startOnLoad: false });
+            return (await m.render(id, code)).svg.includes('<svg') ? null : 'no svg';
+          } catch (e) {
+            return String((e as Error).message ?? e);
+          }
+        }, { code: b.code, id: `d${i}` });
+        if (r) failures.push(`${b.file}: ${r.split('\n')[0]}`);
+      }
+      expect(failures).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60000);
+});
+
 describe('demos', () => {
   it('passwd-login.sh: a user made by the port\'s passwd tool logs in to the port; a wrong password is refused', async () => {
     const stdout = await runDemo('passwd-login.sh', await demoPort());
