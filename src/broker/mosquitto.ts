@@ -225,21 +225,34 @@ async function listeners__start(make_listener: () => mosquitto__listener): Promi
         if (config.pid_file) {
           rmSync(config.pid_file, { force: true });
         }
+        listeners__close_all();
         return 1;
       }
     } else if (listener.protocol === mp_websockets) {
       await mosq_websockets_init(listener, config);
       if (!listener.ws_context) {
         log__printf(null, MOSQ_LOG_ERR, `Error: Unable to create websockets listener on port ${listener.port}.`);
+        listeners__close_all();
         return 1;
       }
     }
   }
   if (listensock.length === 0) {
     log__printf(null, MOSQ_LOG_ERR, 'Error: Unable to start any listening sockets, exiting.');
+    listeners__close_all();
     return 1;
   }
   return MOSQ_ERR_SUCCESS;
+}
+
+/**
+ * Closes the sockets of every listener opened so far, when start-up fails.
+ * @tsonly C exits and the kernel closes its sockets; Node would keep running on open servers
+ */
+function listeners__close_all(): void {
+  for (const listener of db.config!.listeners) {
+    for (const s of listener.socks) s.close();
+  }
 }
 
 /**
