@@ -192,7 +192,14 @@ export function renderNotes(ix, { repoRoot, notesDir, tsFiles, cFiles }) {
         code(tok) {
           if (tok.lang === 'mermaid') {
             diagrams++;
-            return `<pre class="mermaid">${esc(tok.text)}</pre>\n`;
+            // Function names in the diagram become links once it is drawn (assets/notes.js).
+            const links = {};
+            for (const w of new Set(tok.text.match(/[A-Za-z_]\w*_\w*/g) ?? [])) {
+              const to = (ix.resolveC(w, null) ?? ix.resolveTs(w, null))?.href;
+              if (to) links[w] = rel(p, to);
+            }
+            const data = Object.keys(links).length ? ` data-links="${esc(JSON.stringify(links))}"` : '';
+            return `<pre class="mermaid"${data}>${esc(tok.text)}</pre>\n`;
           }
           return `<pre class="snippet hljs"><code>${highlightSnippet(tok.text, (tok.lang ?? '').trim())}</code></pre>\n`;
         },
