@@ -532,7 +532,8 @@ function optionPortCell(name: string, accepted: boolean, d: OptionData | undefin
     else if (s.status === 'missing') gaps.push(`\`${fn.name}\` is not ported yet`);
   }
   const base = !gaps.length ? 'yes' : d?.needsWhat ? `yes, except ${d.needsWhat}: ${gaps.join('; ')}` : `parsed only: ${gaps.join('; ')}`;
-  return d?.port ? `${base}; ${d.port}` : base;
+  if (!d?.port) return base;
+  return base === 'yes' ? `yes, but ${d.port}` : `${base}; ${d.port}`;
 }
 
 /** notes/config-options.md, from the model's option list and notes/data/config-options.json. */
@@ -550,7 +551,7 @@ export function optionsPage(idx: NotesIndex, data: Record<string, OptionData>, e
     generatedNotice(`${OPTIONS_DATA} and the cross-linker's model`),
     '# Every configuration option',
     '',
-    `mosquitto 2.0.11's \`config__read_file_core\` (${at(idx.model.c.find((f) => f.file === 'src/conf.c')?.functions.find((f) => f.name === 'config__read_file_core') ?? { file: 'src/conf.c', line: 0 })}) compares each config line's first word with ${counts.all} option names; this table lists them all, alphabetically, with the line where the C accepts each one. The port column comes from the cross-linker: whether \`conf.ts\` accepts the name, and whether the code the option drives is ported yet. ${counts.yes} of ${counts.all} work in the port today.`,
+    `mosquitto 2.0.11's \`config__read_file_core\` (${at(idx.model.c.find((f) => f.file === 'src/conf.c')?.functions.find((f) => f.name === 'config__read_file_core') ?? { file: 'src/conf.c', line: 0 })}) compares each config line's first word with ${counts.all} option names; this table lists them all, alphabetically, with the line where the C accepts each one. The port column comes from the cross-linker: whether \`conf.ts\` accepts the name, and whether the code the option drives is ported yet. ${counts.yes} of ${counts.all} take full effect in the port today.`,
     '',
     'Where: *general* options apply to the whole broker; *listener* options to the `listener` (or `port`) line above them; *security* options to the whole broker, or to the listener above them when `per_listener_settings true`; *bridge* options to the `connection` line above them.',
     '',
