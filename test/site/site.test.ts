@@ -126,6 +126,14 @@ describe('site in the browser', { timeout: 60_000 }, () => {
       const drawn = await page.locator('pre.mermaid svg').count();
       const why = (await page.getAttribute('body', 'data-diagram-error')) ?? '';
       if (state !== 'done' || drawn !== n) failed.push(`${f}: ${state}, ${drawn} of ${n} drawn ${why}`.trim());
+      // Function names in the drawn diagrams are links (added by script, so the link checker does not see them).
+      const hrefs = await page.locator('pre.mermaid a.diagram-link').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+      for (const h of hrefs) {
+        const u = new URL(h);
+        const file = join(dist, decodeURIComponent(u.pathname));
+        const id = decodeURIComponent(u.hash.slice(1));
+        if (!existsSync(file) || (id && !readFileSync(file, 'utf8').includes(`id="${id}"`))) failed.push(`${f}: diagram link ${h} lands nowhere`);
+      }
       await page.close();
     }
     expect(failed).toEqual([]);
