@@ -1,0 +1,154 @@
+/**
+ * Websockets listeners (`protocol websockets`, `http_dir`), side by side: MQTT.js clients over
+ * ws:// against the port and Debian's mosquitto 2.0.11, and the HTTP answers of http_dir byte
+ * for byte. Ports 3260-3299.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as net_connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as mqtt_connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { afterAll, describe, expect, it } from 'vitest';
+import { portIsFree, startBroker, stopAll, type BrokerKind, type RunningBroker } from './helpers/broker.js';
+import { pub, until } from './helpers/clients.js';
+
+const kinds: BrokerKind[] = ['port', 'debian'];
+const www = mkdtempSync(join(tmpdir(), 'interop-ws-'));
+writeFileSync(join(www, 'index.html'), '<p>hello</p>\n');
+mkdirSync(join(www, 'sub'));
+writeFileSync(join(www, 'sub', 'a.txt'), 'a file in a directory\n');
+
+let nextPort = 3260;
+/** A free port of this file's range. */
+async function wsPort(): Promise<number> {
+  while (nextPort < 3300) {
+    const p = nextPort++;
+    if (await portIsFree(p)) return p;
+  }
+  throw new Error('no free port in 3260-3299');
+}
+
+/** A broker with a TCP listener ({{port}}) and a websockets listener on `ws` (Debian needs both). */
+async function broker(kind: BrokerKind, ws: number, extra = ''): Promise<RunningBroker> {
+  return startBroker(kind, `listener {{port}}\nlistener ${ws}\nprotocol websockets\n${extra}allow_anonymous true\n`,
+    { verbose: true, readiness: 'log', port: await wsPort() });
+}
+
+/** An MQTT.js client over ws://127.0.0.1:port (no reconnects). */
+function wsClient(port: number, opts: IClientOptions): Promise<MqttClient> {
+  return new Promise((res, rej) => {
+    const c = mqtt_connect(`ws://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 3000, ...opts });
+    c.once('connect', () => res(c));
+    c.once('error', (e) => { c.end(true); rej(e); });
+  });
+}
+
+/** Sends raw bytes and resolves with everything the server sent until it closed (or `ms`). */
+function rawHttp(port: number, request: string, ms = 1500): Promise<{ data: string; closed: boolean }> {
+  return new Promise((res) => {
+    const s = net_connect(port, '127.0.0.1', () => s.write(request));
+    let data = '';
+    const t = setTimeout(() => { s.destroy(); res({ data, closed: false }); }, ms);
+    s.on('data', (d: Buffer) => { data += d.toString('latin1'); });
+    s.on('error', () => { /* close follows */ });
+    s.on('close', () => { clearTimeout(t); res({ data, closed: true }); });
+  });
+}
+
+/** The broker's log without timestamps and client ports. */
+function logOf(b: RunningBroker): string[] {
+  return b.stderr.map((l) => l.replace(/^\d+: /, '').replace(/(127\.0\.0\.1|::1):\d+/g, '$1:P'));
+}
+
+afterAll(async () => {
+  await stopAll();
+  rmSync(www, { recursive: true, force: true });
+});
+
+describe.each(kinds)('MQTT over WebSockets against %s', (kind) => {
+  it('MQTT.js 3.1 (mqttv3.1), 3.1.1 and 5.0 (mqtt) clients exchange QoS 1 messages with a TCP client', async () => {
+    const ws = await wsPort();
+    const b = await broker(kind, ws);
+    try {
+      const versions: [string, IClientOptions, string][] = [
+        ['v31', { protocolId: 'MQIsdp', protocolVersion: 3 }, 'p1'],
+        ['v311', { protocolVersion: 4 }, 'p2'],
+        ['v5', { protocolVersion: 5 }, 'p5'],
+      ];
+      for (const [name, opts, proto] of versions) {
+        const c = await wsClient(ws, { clientId: `ws-${name}`, ...opts });
+        const got: string[] = [];
+        c.on('message', (_t, m) => got.push(m.toString()));
+        await c.subscribeAsync(`ws/${name}`, { qos: 1 });
+        expect((await pub(b.port, ['-t', `ws/${name}`, '-m', `to ${name}`, '-q', '1'])).code).toBe(0);
+        await until(() => got.length === 1, 5000, 'the message over ws');
+        expect(got).toEqual([`to ${name}`]);
+        await c.endAsync();
+        await b.waitForLine(new RegExp(`Client ws-${name} disconnected\\.`));
+        expect(logOf(b)).toContain(`New client connected from ::ffff:127.0.0.1:P as ws-${name} (${proto}, c1, k60).`);
+      }
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('a large message (1 MB, Debian 60 kB) crosses ws -> ws intact, and a dropped WebSocket is a closed connection', async () => {
+    const ws = await wsPort();
+    const b = await broker(kind, ws);
+    try {
+      const rx = await wsClient(ws, { clientId: 'ws-rx' });
+      const got: Buffer[] = [];
+      rx.on('message', (_t, m) => got.push(m));
+      await rx.subscribeAsync('ws/big', { qos: 1 });
+      const tx = await wsClient(ws, { clientId: 'ws-tx' });
+      /* Debian's libwebsockets build moves about 30 kB/s this way, so it gets a smaller one. */
+      const payload = Buffer.alloc(kind === 'port' ? 1024 * 1024 : 60 * 1024, 0);
+      for (let i = 0; i < payload.length; i++) payload[i] = (i * 7) & 0xff;
+      await tx.publishAsync('ws/big', payload, { qos: 1 });
+      await until(() => got.length === 1, 5000, 'the big message');
+      expect(got[0].equals(payload)).toBe(true);
+      tx.end(true);
+      rx.stream.destroy();
+      await b.waitForLine(/Client ws-rx closed its connection\./);
+    } finally {
+      await b.stop();
+    }
+  });
+});
+
+describe('http_dir (port = Debian, byte for byte)', () => {
+  it('GET of a file, a directory, a missing file, POST, and a listener without http_dir', async () => {
+    const answers: Record<BrokerKind, { data: string; closed: boolean }[]> = { port: [], debian: [] };
+    for (const kind of kinds) {
+      const ws = await wsPort();
+      const bare = await wsPort();
+      const b = await startBroker(kind, `listener {{port}}\nlistener ${ws}\nprotocol websockets\nhttp_dir ${www}\n`
+        + `listener ${bare}\nprotocol websockets\nallow_anonymous true\n`, { verbose: true, readiness: 'log', port: await wsPort() });
+      try {
+        for (const req of [
+          'GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n',
+          'GET / HTTP/1.1\r\nHost: x\r\n\r\n',
+          'GET /sub HTTP/1.1\r\nHost: x\r\n\r\n',
+          'GET /sub/a.txt HTTP/1.1\r\nHost: x\r\n\r\n',
+          'GET /nope.html HTTP/1.1\r\nHost: x\r\n\r\n',
+          'GET /../../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n',
+          'POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\na=1',
+        ]) {
+          const a = await rawHttp(ws, req);
+          /* Only the bytes count: libwebsockets keeps some connections open after an answer. */
+          answers[kind].push({ data: a.data, closed: true });
+        }
+        answers[kind].push(await rawHttp(bare, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+        await b.waitForLine(/http serving file ".*index\.html"\./);
+      } finally {
+        await b.stop();
+      }
+    }
+    expect(answers.port).toEqual(answers.debian);
+    expect(answers.port[0].data).toBe('HTTP/1.0 200 OK\r\nServer: mosquitto\r\nContent-Length: 13\r\n\r\n<p>hello</p>\n');
+    expect(answers.port[2].data).toBe('HTTP/1.0 302 OK\r\nLocation: /sub/\r\n\r\n');
+    expect(answers.port[4].data).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/);
+    expect(answers.port[6].data).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(answers.port[7]).toEqual({ data: '', closed: true });
+  }, 30000);
+});
