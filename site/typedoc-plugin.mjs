@@ -17,6 +17,7 @@ export function load(app) {
   const mapFile = process.env.MOSQUITTO_TS_SITE_CMAP;
   const map = mapFile ? JSON.parse(readFileSync(mapFile, 'utf8')) : {};
   const root = process.env.MOSQUITTO_TS_ROOT ?? process.cwd();
+  app.internationalization.addTranslations('en', { tag_c: 'C original', tag_adapted: 'Adapted', tag_tsonly: 'TS only' });
 
   app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
     // "Defined in" links go to the site's own TS source pages.
@@ -39,7 +40,7 @@ export function load(app) {
         const text = `[${target.label}](${SITE}${target.href})`;
         const existing = h.comment.blockTags.find((t) => t.tag === '@c');
         if (existing) existing.content = [{ kind: 'text', text }];
-        else h.comment.blockTags.push(new CommentTag('@c', [{ kind: 'text', text }]));
+        else h.comment.blockTags.unshift(new CommentTag('@c', [{ kind: 'text', text }]));
       }
     }
   });
