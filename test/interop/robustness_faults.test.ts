@@ -60,7 +60,7 @@ describe('faults, port and mosquitto 2.0.11 side by side', () => {
     const results = await Promise.all(KINDS.map(async (kind) => {
       const dir = join(root, `term-${kind}`);
       mkdirSync(dir);
-      const port = await robustnessPort();
+      const port = await robustnessPort('faults');
       let b = await start(kind, persist_conf(dir), port);
       const sub = new raw_client();
       await sub.connect(port, 'durable', { clean: false });
@@ -88,7 +88,7 @@ describe('faults, port and mosquitto 2.0.11 side by side', () => {
     const results = await Promise.all(KINDS.map(async (kind) => {
       const dir = join(root, `kill-${kind}`);
       mkdirSync(dir);
-      const port = await robustnessPort();
+      const port = await robustnessPort('faults');
       let b = await start(kind, persist_conf(dir, 'autosave_interval 1\n'), port);
       const pub = new raw_client();
       await pub.connect(port, 'pub');
@@ -107,7 +107,7 @@ describe('faults, port and mosquitto 2.0.11 side by side', () => {
 
   it('a client vanishing mid-packet: nothing is delivered, others carry on', async () => {
     const results = await Promise.all(KINDS.map(async (kind) => {
-      const port = await robustnessPort();
+      const port = await robustnessPort('faults');
       const b = await start(kind, 'allow_anonymous true\n', port);
       const watcher = new raw_client();
       await watcher.connect(port, 'watcher');
@@ -151,7 +151,7 @@ describe('faults, port and mosquitto 2.0.11 side by side', () => {
       mkdirSync(dir);
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir]);
       mounts.push(dir);
-      const port = await robustnessPort();
+      const port = await robustnessPort('faults');
       let b = await start(kind, persist_conf(dir), port);
       const pub = new raw_client();
       await pub.connect(port, 'pub');

@@ -23,8 +23,8 @@ const watchers: Record<string, bystander> = {};
 
 beforeAll(async () => {
   [port, debian] = await Promise.all([
-    startPort(CONF, { port: await robustnessPort() }),
-    startDebian(CONF, { port: await robustnessPort() }),
+    startPort(CONF, { port: await robustnessPort('fuzz') }),
+    startDebian(CONF, { port: await robustnessPort('fuzz') }),
   ]);
   for (const b of [port, debian]) watchers[b.kind] = await bystander_client(b.port, `bystander-${b.kind}`, 'bystander/#');
 }, 30000);

@@ -6,7 +6,7 @@
  * (The 10,000-connection run is scripts/load.mjs: too heavy for CI.)
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startDebian, startPort, type RunningBroker } from './helpers/broker.js';
 import { exchange_bytes, outcome, raw_client, robustnessPort } from './helpers/raw.js';
 import { connect_packet, lstr, packet } from '../fuzz/mqtt_gen.js';
@@ -15,16 +15,16 @@ const MiB = 1024 * 1024;
 const started: RunningBroker[] = [];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-afterAll(async () => {
-  for (const b of started) await b.stop();
+afterEach(async () => {
+  for (const b of started.splice(0)) await b.stop();
 });
 
 /* Readiness by log line: a TCP probe that closes before CONNECT would, in both brokers, leave the
  * listener's client_count one too low (context__disconnect and context__cleanup both decrement). */
 async function pair(conf: string): Promise<RunningBroker[]> {
   const list = await Promise.all([
-    startPort(conf, { port: await robustnessPort(), readiness: 'log' }),
-    startDebian(conf, { port: await robustnessPort(), readiness: 'log' }),
+    startPort(conf, { port: await robustnessPort('load'), readiness: 'log' }),
+    startDebian(conf, { port: await robustnessPort('load'), readiness: 'log' }),
   ]);
   started.push(...list);
   return list;

@@ -5,7 +5,7 @@
  * The brokers' peak RSS (VmHWM) is read from /proc and bounded; both sides' numbers are printed.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startDebian, startPort, type RunningBroker } from './helpers/broker.js';
 import { exchange_bytes, outcome, raw_client, robustnessPort, split_packets } from './helpers/raw.js';
 import { connect_packet, lstr, packet, u16, varint } from '../fuzz/mqtt_gen.js';
@@ -14,14 +14,14 @@ const MiB = 1024 * 1024;
 const started: RunningBroker[] = [];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-afterAll(async () => {
-  for (const b of started) await b.stop();
+afterEach(async () => {
+  for (const b of started.splice(0)) await b.stop();
 });
 
 async function pair(conf: string): Promise<RunningBroker[]> {
   const list = await Promise.all([
-    startPort(conf, { port: await robustnessPort() }),
-    startDebian(conf, { port: await robustnessPort() }),
+    startPort(conf, { port: await robustnessPort('memory') }),
+    startDebian(conf, { port: await robustnessPort('memory') }),
   ]);
   started.push(...list);
   return list;

@@ -37,8 +37,8 @@ beforeAll(async () => {
   writeFileSync(aclfile, ACL1);
   const conf = `allow_anonymous false\npassword_file ${pwfile}\nacl_file ${aclfile}\n`;
   brokers = await Promise.all([
-    startPort(conf, { port: await robustnessPort() }),
-    startDebian(conf, { port: await robustnessPort() }),
+    startPort(conf, { port: await robustnessPort('security') }),
+    startDebian(conf, { port: await robustnessPort('security') }),
   ]);
 }, 30000);
 

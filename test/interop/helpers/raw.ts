@@ -6,15 +6,23 @@
 import { connect as net_connect, type Socket } from 'node:net';
 import { portIsFree } from './broker.js';
 
-let next = 3600 + Math.floor(Math.random() * 100);
+/* Each test file takes its own block of the range, so files running in parallel never race for
+ * a port: fuzz 3600-3614, memory 3615-3629, security 3630-3644, load 3645-3659, faults 3660-3674
+ * (scripts/load.mjs uses 3690 and up). */
+export const PORT_BLOCKS = { fuzz: 3600, memory: 3615, security: 3630, load: 3645, faults: 3660 } as const;
+const BLOCK_SIZE = 15;
+const cursor = new Map<number, number>();
 
-/** A free port of the robustness range (3600-3699). */
-export async function robustnessPort(): Promise<number> {
-  for (let i = 0; i < 100; i++) {
-    const port = 3600 + ((next++ - 3600) % 100);
+/** A free port of the test file's block of the robustness range (3600-3699). */
+export async function robustnessPort(block: keyof typeof PORT_BLOCKS): Promise<number> {
+  const first = PORT_BLOCKS[block];
+  for (let i = 0; i < BLOCK_SIZE; i++) {
+    const n = cursor.get(first) ?? 0;
+    cursor.set(first, n + 1);
+    const port = first + (n % BLOCK_SIZE);
     if (await portIsFree(port)) return port;
   }
-  throw new Error('no free port in 3600-3699');
+  throw new Error(`no free port in ${first}-${first + BLOCK_SIZE - 1}`);
 }
 
 export interface exchange {
