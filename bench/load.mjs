@@ -5,8 +5,10 @@
  * out-use the broker on a 2-core machine. Speaks just enough MQTT 3.1.1 (CONNECT, SUBSCRIBE,
  * PUBLISH in, PINGREQ never: keepalive 0).
  *
- *   node bench/load.mjs fanout <port> <subscribers> <topic> <messages> <timeout_ms>
- *     connects the subscribers, prints "ready" once every SUBACK is in, then counts each
+ *   node bench/load.mjs fanout <port> <subscribers> <topic> <messages> <timeout_ms> [qos]
+ *     connects the subscribers (also used with one subscriber: mosquitto_sub printing every
+ *     message is slower than a fast broker, which then rightly drops QoS 0 at
+ *     max_queued_messages), prints "ready" once every SUBACK is in, then counts each
  *     subscriber's PUBLISHes by sequence number (the payload starts with "<seq> ") and prints one
  *     JSON line: deliveries, lost, duplicated, ms (first delivery -> last), cpu_ms.
  *   node bench/load.mjs idle <port> <connections> <timeout_ms>
@@ -36,11 +38,11 @@ function connectPacket(id) {
   return b;
 }
 
-function subscribePacket(topic) {
+function subscribePacket(topic, qos) {
   const tb = Buffer.from(topic);
   const rl = 2 + 2 + tb.length + 1;
   const b = Buffer.alloc(2 + rl);
-  b[0] = 0x82; b[1] = rl; b.writeUInt16BE(1, 2); b.writeUInt16BE(tb.length, 4); tb.copy(b, 6); b[6 + tb.length] = 0;
+  b[0] = 0x82; b[1] = rl; b.writeUInt16BE(1, 2); b.writeUInt16BE(tb.length, 4); tb.copy(b, 6); b[6 + tb.length] = qos;
   return b;
 }
 
@@ -68,8 +70,8 @@ function framer(onPacket) {
 }
 
 function fanout() {
-  const [nArg, topic, mArg, toArg] = rest;
-  const n = Number(nArg), m = Number(mArg), timeout = Number(toArg);
+  const [nArg, topic, mArg, toArg, qosArg] = rest;
+  const n = Number(nArg), m = Number(mArg), timeout = Number(toArg), qos = Number(qosArg ?? 0);
   const seen = [];
   let subacks = 0, deliveries = 0, dups = 0, bad = 0, first = 0, last = 0;
   const socks = [];
@@ -81,21 +83,27 @@ function fanout() {
     process.exit(0);
   };
   const timer = setTimeout(() => finish(true), timeout);
+  /* The bench sends SIGUSR2 when the publishers are long done and deliveries are still missing. */
+  process.on('SIGUSR2', () => finish(true));
   for (let k = 0; k < n; k++) {
     const got = new Uint8Array(m);
     seen.push(got);
     const sock = connect({ port, host: '127.0.0.1' });
     socks.push(sock);
     sock.setNoDelay(true);
-    sock.on('connect', () => { sock.write(connectPacket(`fan${k}`)); sock.write(subscribePacket(topic)); });
+    sock.on('connect', () => { sock.write(connectPacket(`fan${k}`)); sock.write(subscribePacket(topic, qos)); });
     sock.on('error', (e) => { console.error(`sub ${k}: ${e.message}`); });
-    sock.on('data', framer((cmd, buf, s, e) => {
+    const frame = framer((cmd, buf, s, e) => {
       const type = cmd & 0xf0;
       if (type === 0x90) {
         if (++subacks === n) console.log('ready');
       } else if (type === 0x30) {
         const tl = buf.readUInt16BE(s);
-        let p = s + 2 + tl + ((cmd & 0x06) ? 2 : 0);
+        let p = s + 2 + tl;
+        if (cmd & 0x06) {
+          sock.write(Buffer.from([0x40, 2, buf[p], buf[p + 1]])); /* PUBACK */
+          p += 2;
+        }
         let seq = 0;
         while (p < e && buf[p] >= 0x30 && buf[p] <= 0x39) seq = seq * 10 + buf[p++] - 0x30;
         if (seq >= m) { bad++; return; }
@@ -105,7 +113,8 @@ function fanout() {
         last = Date.now();
         if (deliveries === n * m) { clearTimeout(timer); finish(false); }
       }
-    }));
+    });
+    sock.on('data', (d) => { sock.cork(); frame(d); sock.uncork(); });
   }
 }
 

@@ -13,7 +13,7 @@
  * duplicated a message says so and gives no figure. Ports 3500-3599 only. Needs the port built.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir, cpus, totalmem, hostname, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +57,8 @@ const TICK = 100; /* USER_HZ for /proc/<pid>/stat */
 const brokerDefs = {
   port: { port: 3510, cmd: () => [process.execPath, ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', join(tmpdir(), 'mosq-bench-prof')] : []), join(ROOT, 'dist/bin/mosquitto.js'), '-c', conf(3510)] },
   mosquitto: { port: 3511, cmd: () => ['/usr/sbin/mosquitto', '-c', conf(3511)] },
+  /* A second build or flag set of the port, for A/B checks of a change: BENCH_PORTB="node args". */
+  portB: { port: 3513, cmd: () => [process.execPath, ...(process.env.BENCH_PORTB ?? '').split(' ').filter(Boolean), join(ROOT, 'dist/bin/mosquitto.js'), '-c', conf(3513)] },
   aedes: { port: 3512, cmd: () => [process.execPath, join(ROOT, 'bench/aedes-server.mjs'), '3512'] },
 };
 
@@ -151,106 +153,43 @@ async function firstConnack(port, child) {
 
 /* ---------- payload files ---------- */
 
-function makeLines(n, prefix) {
+/** Lines "<seq> xxx...", 100 bytes each without the newline: seq runs from `first`. */
+function makeLines(first, n) {
   const parts = [];
-  for (let i = 0; i < n; i++) parts.push(`${prefix}${i} `.padEnd(100, 'x'));
+  for (let i = first; i < first + n; i++) parts.push(`${i} `.padEnd(100, 'x'));
   return Buffer.from(parts.join('\n') + '\n');
-}
-
-/** Publishes a retained marker: a subscriber's first line tells us its subscription is live. */
-async function readyMarker(port) {
-  const r = runClient(`mosquitto_pub -h 127.0.0.1 -p ${port} -r -q 1 -t bench/ready -m ready`);
-  await r.done;
-}
-
-async function waitFileNonEmpty(file, ms) {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    if (existsSync(file) && statSync(file).size > 0) return true;
-    await sleep(5);
-  }
-  return false;
-}
-
-/** Checks the subscriber's output: the marker, then every expected line exactly once. */
-function verifyLines(file, expectedKeys) {
-  const lines = readFileSync(file, 'latin1').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const seen = new Set();
-  let dup = 0, other = 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i] === 'ready') continue;
-    const key = lines[i].slice(0, lines[i].indexOf(' '));
-    if (lines[i].length !== 100) { other++; continue; }
-    if (seen.has(key)) dup++; else seen.add(key);
-  }
-  let lost = 0;
-  for (const k of expectedKeys) if (!seen.has(k)) lost++;
-  return { received: lines.length - 1, lost, duplicated: dup, malformed: other };
 }
 
 /* ---------- scenarios ---------- */
 
-async function oneToOne(b, qos, n, lines) {
-  await readyMarker(b.port);
-  const out = join(tmp, `sub-${b.name}-q${qos}.txt`);
-  rmSync(out, { force: true });
-  const sub = runClient(`mosquitto_sub -h 127.0.0.1 -p ${b.port} -q ${qos} -t bench/ready -t bench/q -C ${n + 1} > ${out}`);
-  if (!await waitFileNonEmpty(out, 10000)) return { error: 'subscriber never became ready' };
-  const cpu0 = procStat(b.pid);
-  const t0 = performance.now();
-  const pub = runClient(`mosquitto_pub -h 127.0.0.1 -p ${b.port} -q ${qos} -t bench/q -l`, { stdin: lines });
-  const [s, p] = await Promise.all([sub.done, pub.done]);
-  const broker_cpu_ms = procStat(b.pid) - cpu0;
-  const ms = s.t - t0;
-  const keys = [];
-  for (let i = 0; i < n; i++) keys.push(String(i));
-  const v = verifyLines(out, keys);
-  const res = { ms, broker_cpu_ms, sub_cpu_ms: s.cpu_ms, pub_cpu_ms: p.cpu_ms, ...v, peak_rss_kib: procStatus(b.pid, 'VmHWM') };
-  if (s.killed || v.lost || v.duplicated || v.malformed) return { ...res, error: `lost ${v.lost}, duplicated ${v.duplicated}, malformed ${v.malformed}${s.killed ? ', timed out' : ''}` };
-  return { ...res, value: n / ms * 1000 };
-}
-
-async function fanout(b, lines) {
-  const load = spawn(process.execPath, [join(ROOT, 'bench/load.mjs'), 'fanout', String(b.port), String(FANOUT_SUBS), 'bench/fan', String(N_FANOUT), String(TIMEOUT_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Every throughput scenario: the counting load client subscribes (`subs` connections), then
+ * `mosquitto_pub -l` processes publish their files; the load client counts every delivery per
+ * subscriber by sequence number and reports lost and duplicated ones. Time: first publisher
+ * started -> last delivery counted.
+ */
+async function counted(b, { subs, topic, qos, total, pubs }) {
+  const load = spawn(process.execPath, [join(ROOT, 'bench/load.mjs'), 'fanout', String(b.port), String(subs), topic, String(total), String(TIMEOUT_MS), String(qos)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const ready = new Promise((resolve) => load.stdout.on('data', (d) => { out += d; if (out.includes('ready\n')) resolve(); }));
-  const exited = new Promise((r) => load.on('exit', r));
+  let exitedAt = 0;
+  const exited = new Promise((r) => load.on('exit', () => { exitedAt = performance.now(); r(); }));
   await Promise.race([ready, exited]);
   const cpu0 = procStat(b.pid);
   const t0 = performance.now();
-  const pub = runClient(`mosquitto_pub -h 127.0.0.1 -p ${b.port} -q 0 -t bench/fan -l`, { stdin: lines });
-  const p = await pub.done;
+  const runs = pubs.map((p) => runClient(`mosquitto_pub -h 127.0.0.1 -p ${b.port} -q ${qos} -t ${p.topic} -l`, { stdin: p.lines }));
+  const ps = await Promise.all(runs.map((r) => r.done));
+  /* Publishers done: whatever has not arrived 10 s later is lost. */
+  const grace = setTimeout(() => load.kill('SIGUSR2'), 10000);
   await exited;
-  const ms = performance.now() - t0;
-  const broker_cpu_ms = procStat(b.pid) - cpu0;
-  const r = JSON.parse(out.trim().split('\n').pop());
-  const res = { ms, broker_cpu_ms, sub_cpu_ms: r.cpu_ms, pub_cpu_ms: p.cpu_ms, deliveries: r.deliveries, lost: r.lost, duplicated: r.duplicated, peak_rss_kib: procStatus(b.pid, 'VmHWM') };
-  if (r.lost || r.duplicated || r.bad || r.timed_out) return { ...res, error: `lost ${r.lost}, duplicated ${r.duplicated}${r.timed_out ? ', timed out' : ''}` };
-  return { ...res, value: FANOUT_SUBS * N_FANOUT / ms * 1000 };
-}
-
-async function fanin(b, perPub) {
-  await readyMarker(b.port);
-  const out = join(tmp, `sub-${b.name}-fanin.txt`);
-  rmSync(out, { force: true });
-  const n = perPub.length * (N_FANIN / FANIN_PUBS);
-  const sub = runClient(`mosquitto_sub -h 127.0.0.1 -p ${b.port} -q 0 -t bench/ready -t 'bench/in/#' -C ${n + 1} > ${out}`);
-  if (!await waitFileNonEmpty(out, 10000)) return { error: 'subscriber never became ready' };
-  const cpu0 = procStat(b.pid);
-  const t0 = performance.now();
-  const pubs = perPub.map((lines, i) => runClient(`mosquitto_pub -h 127.0.0.1 -p ${b.port} -q 0 -t bench/in/${i} -l`, { stdin: lines }));
-  const ps = await Promise.all(pubs.map((p) => p.done));
-  const s = await sub.done;
+  clearTimeout(grace);
+  const ms = exitedAt - t0;
   const broker_cpu_ms = procStat(b.pid) - cpu0;
   const peak = procStatus(b.pid, 'VmHWM');
-  const ms = s.t - t0;
-  const keys = [];
-  for (let i = 0; i < FANIN_PUBS; i++) for (let j = 0; j < N_FANIN / FANIN_PUBS; j++) keys.push(`p${i}-${j}`);
-  const v = verifyLines(out, keys);
-  const res = { ms, broker_cpu_ms, sub_cpu_ms: s.cpu_ms, pub_cpu_ms: ps.reduce((a, p) => a + p.cpu_ms, 0), ...v, peak_rss_kib: peak };
-  if (s.killed || v.lost || v.duplicated || v.malformed) return { ...res, error: `lost ${v.lost}, duplicated ${v.duplicated}, malformed ${v.malformed}${s.killed ? ', timed out' : ''}` };
-  return { ...res, value: n / ms * 1000 };
+  const r = JSON.parse(out.trim().split('\n').pop());
+  const res = { ms, broker_cpu_ms, sub_cpu_ms: r.cpu_ms, pub_cpu_ms: ps.reduce((a, p) => a + p.cpu_ms, 0), deliveries: r.deliveries, lost: r.lost, duplicated: r.duplicated, peak_rss_kib: peak };
+  if (r.lost || r.duplicated || r.bad || r.timed_out) return { ...res, error: `lost ${r.lost}, duplicated ${r.duplicated}${r.timed_out ? ', timed out' : ''}` };
+  return { ...res, value: subs * total / ms * 1000 };
 }
 
 async function idle(b) {
@@ -303,16 +242,17 @@ async function timeCommand(cmd, argv, runs) {
 
 async function main() {
   const results = { machine: { host: hostname(), cpus: cpus().length, cpu: cpus()[0]?.model, mem_gib: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, loadavg_start: loadavg() }, date: new Date().toISOString(), runs: RUNS, scale: SCALE, scenarios: {} };
-  const q0 = ONLY.includes('qos0') ? makeLines(N_QOS0, '') : null;
-  const q1 = ONLY.includes('qos1') ? makeLines(N_QOS1, '') : null;
-  const fan = ONLY.includes('fanout') ? makeLines(N_FANOUT, '') : null;
-  const fin = ONLY.includes('fanin') ? Array.from({ length: FANIN_PUBS }, (_, i) => makeLines(N_FANIN / FANIN_PUBS, `p${i}-`)) : null;
+  const q0 = ONLY.includes('qos0') ? makeLines(0, N_QOS0) : null;
+  const q1 = ONLY.includes('qos1') ? makeLines(0, N_QOS1) : null;
+  const fan = ONLY.includes('fanout') ? makeLines(0, N_FANOUT) : null;
+  const per = N_FANIN / FANIN_PUBS;
+  const fin = ONLY.includes('fanin') ? Array.from({ length: FANIN_PUBS }, (_, i) => ({ topic: `bench/in/${i}`, lines: makeLines(i * per, per) })) : null;
 
   const scen = [
-    ['qos0', 'msg/s', 'higher', (b) => oneToOne(b, 0, N_QOS0, q0)],
-    ['qos1', 'msg/s', 'higher', (b) => oneToOne(b, 1, N_QOS1, q1)],
-    ['fanout', 'deliveries/s', 'higher', (b) => fanout(b, fan)],
-    ['fanin', 'msg/s', 'higher', (b) => fanin(b, fin)],
+    ['qos0', 'msg/s', 'higher', (b) => counted(b, { subs: 1, topic: 'bench/q', qos: 0, total: N_QOS0, pubs: [{ topic: 'bench/q', lines: q0 }] })],
+    ['qos1', 'msg/s', 'higher', (b) => counted(b, { subs: 1, topic: 'bench/q', qos: 1, total: N_QOS1, pubs: [{ topic: 'bench/q', lines: q1 }] })],
+    ['fanout', 'deliveries/s', 'higher', (b) => counted(b, { subs: FANOUT_SUBS, topic: 'bench/fan', qos: 0, total: N_FANOUT, pubs: [{ topic: 'bench/fan', lines: fan }] })],
+    ['fanin', 'msg/s', 'higher', (b) => counted(b, { subs: 1, topic: 'bench/in/#', qos: 0, total: N_FANIN, pubs: fin })],
     ['idle', 'KiB/conn', 'lower', (b) => idle(b)],
     ['startup', 'ms', 'lower', async (b) => ({ value: b.startup_ms })],
   ].filter(([name]) => ONLY.includes(name));
