@@ -157,6 +157,39 @@ describe.skipIf(!existsSync(`${SSL}server.crt`))('TLS listeners (port and Debian
     }
   }, 20000);
 
+  it.each(kinds)('%s: SIGHUP picks up a renewed certificate', async (kind) => {
+    const dir = mkdtempSync(join(work, 'renew-'));
+    copyFileSync(`${SSL}server-expired.crt`, join(dir, 'server.crt'));
+    copyFileSync(`${SSL}server-expired.key`, join(dir, 'server.key'));
+    const b = await broker(kind, `listener {{port}}\nallow_anonymous true\ncertfile ${dir}/server.crt\nkeyfile ${dir}/server.key\n`);
+    try {
+      const args = ['-h', 'localhost', '-p', String(b.port), '--cafile', `${SSL}all-ca.crt`, '-t', 't', '-m', 'x'];
+      const before = await run('mosquitto_pub', args);
+      expect(before.code).not.toBe(0);
+      copyFileSync(`${SSL}server.crt`, join(dir, 'server.crt'));
+      copyFileSync(`${SSL}server.key`, join(dir, 'server.key'));
+      const n = b.stderr.length;
+      b.proc.kill('SIGHUP');
+      await b.waitForLine(/Reloading config\./, 5000, n);
+      const after = await run('mosquitto_pub', args);
+      expect(after.code).toBe(0);
+    } finally {
+      await b.stop();
+    }
+  }, 20000);
+
+  it.each(kinds)('%s: use_identity_as_username without a client certificate refuses the CONNECT (bad username or password)', async (kind) => {
+    const b = await broker(kind, `listener {{port}}\nallow_anonymous true\ncafile ${SSL}all-ca.crt\ncertfile ${SSL}server.crt\n`
+      + `keyfile ${SSL}server.key\nuse_identity_as_username true\n`);
+    try {
+      const args = [...tlsArgs(b.port, null, 'all-ca.crt'), '-t', 't', '-m', 'x', '-u', 'someone', '-P', 'pw'];
+      expect((await run('mosquitto_pub', args)).code).toBe(4);
+      expect((await run('mosquitto_pub', [...args, '-V', 'mqttv5'])).code).toBe(134);
+    } finally {
+      await b.stop();
+    }
+  });
+
   it('bad TLS settings stop start-up with the same lines (port = Debian)', async () => {
     const cases = [
       `certfile /nonexistent.crt\nkeyfile ${SSL}server.key\n`,
