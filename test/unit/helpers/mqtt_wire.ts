@@ -313,6 +313,23 @@ export class RawClient {
     return out;
   }
 
+  /**
+   * Waits until the broker closes the connection or `ms` pass, and returns whatever arrived
+   * meanwhile (packets, then 'closed' if it closed).
+   */
+  async settle(ms = 300): Promise<(Packet | 'closed')[]> {
+    const deadline = Date.now() + ms;
+    while (!this.closed && Date.now() < deadline) {
+      await new Promise<void>((res) => {
+        const t = setTimeout(res, deadline - Date.now());
+        this.waiters.push(() => { clearTimeout(t); res(); });
+      });
+    }
+    const out: (Packet | 'closed')[] = this.queue.splice(0);
+    if (this.closed) out.push('closed');
+    return out;
+  }
+
   /** Resolves once the broker has closed the connection; fails after `ms`. */
   async waitClosed(ms = 3000): Promise<Packet[]> {
     const seen: Packet[] = [];
