@@ -10,7 +10,7 @@
 import type { Socket } from 'node:net';
 import { MOSQ_ERR_CONN_LOST, MOSQ_ERR_SUCCESS } from '../include/mosquitto.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
-import { net__read_available, net__write_flush } from '../lib/net_mosq.js';
+import { net__read_available } from '../lib/net_mosq.js';
 import { packet__read, packet__write } from '../lib/packet_mosq.js';
 import { do_disconnect, loop__update_time, loop__wakeup_after_events } from './loop.js';
 import type { mosquitto__listener_sock } from './mosquitto_broker_internal.js';
@@ -43,13 +43,22 @@ export function mux__init(listensock: mosquitto__listener_sock[]): number {
 export function mux__add_in(context: mosquitto): number {
   const sock = context.sock!;
   sock.on('data', (chunk: Buffer) => {
-    mux__event(EV_DATA, context, sock, chunk);
+    if (context.sock !== sock) return;
+    loop__update_time();
+    loop_handle_reads_writes(context, chunk);
+    loop__wakeup_after_events();
   });
   sock.on('drain', () => {
-    mux__event(EV_DRAIN, context, sock, null);
+    if (context.sock !== sock) return;
+    loop__update_time();
+    loop_handle_writes(context);
+    loop__wakeup_after_events();
   });
   sock.on('close', () => {
-    mux__event(EV_CLOSE, context, sock, null);
+    if (context.sock !== sock) return;
+    loop__update_time();
+    do_disconnect(context, MOSQ_ERR_CONN_LOST);
+    loop__wakeup_after_events();
   });
   sock.on('error', () => {
     /* `close` follows every error and does the disconnecting. */
@@ -72,78 +81,13 @@ export function mux__delete(context: mosquitto): number {
 
 /**
  * Stops accepting connections.
- * @adapted closes the servers; C closes the epoll fd and main closes the sockets. Socket events
- *   not handled yet are dropped, as C leaves the rest of an epoll batch when `run` is cleared
+ * @adapted closes the servers; C closes the epoll fd and main closes the sockets
  */
 export function mux__cleanup(listensock: mosquitto__listener_sock[]): number {
   for (const ls of listensock) {
     ls.sock.removeAllListeners('connection');
   }
-  pending_events = [];
-  mux_stopped = true;
   return MOSQ_ERR_SUCCESS;
-}
-
-/* The kinds of client socket event (C: the epoll event bits). */
-const EV_DATA = 0;
-const EV_DRAIN = 1;
-const EV_CLOSE = 2;
-
-/** A client socket event waiting to be handled. */
-interface mux__pending_event {
-  kind: number;
-  context: mosquitto;
-  sock: NonNullable<mosquitto['sock']>;
-  chunk: Buffer | null;
-}
-
-/** The client socket events of this turn of the event loop, in the order they came. */
-let pending_events: mux__pending_event[] = [];
-let pending_scheduled = false;
-let mux_stopped = false;
-
-/**
- * Keeps a client socket event to be handled once the current batch of events is over.
- * @tsonly in C a signal interrupts epoll_wait, and the loop acts on it before it reads the
- *   sockets that became ready; libuv runs signal handlers after every other event of a batch, so
- *   socket events wait for setImmediate to keep a SIGHUP reload ahead of the packets after it
- */
-function mux__event(kind: number, context: mosquitto, sock: NonNullable<mosquitto['sock']>, chunk: Buffer | null): void {
-  pending_events.push({ kind, context, sock, chunk });
-  if (!pending_scheduled) {
-    pending_scheduled = true;
-    setImmediate(mux__handle_pending);
-  }
-}
-
-/**
- * Handles the kept client socket events in order: reads, writes after a drain, disconnections.
- * @tsonly the body of C's loop over the events one epoll_wait returned (see mux__event)
- */
-function mux__handle_pending(): void {
-  pending_scheduled = false;
-  const events = pending_events;
-  pending_events = [];
-  if (mux_stopped) return;
-  loop__update_time();
-  for (const ev of events) {
-    const context = ev.context;
-    if (context.sock !== ev.sock) continue;
-    switch (ev.kind) {
-      case EV_DATA:
-        loop_handle_reads_writes(context, ev.chunk!);
-        break;
-      case EV_DRAIN:
-        loop_handle_writes(context);
-        break;
-      case EV_CLOSE:
-        do_disconnect(context, MOSQ_ERR_CONN_LOST);
-        break;
-    }
-    /* What this event made the broker send leaves now, as each event's writes would have. */
-    net__write_flush();
-  }
-  loop__wakeup_after_events();
 }
 
 /**

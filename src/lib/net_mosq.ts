@@ -108,40 +108,28 @@ export function net__read_view(mosq: mosquitto, count: number): Buffer {
   return mosq.in_chunk!.subarray(start, start + count);
 }
 
-/** The sockets net__write has corked since the last net__write_flush. */
-let corked: Duplex[] = [];
-
 /**
- * Sends what was corked since the last call: one send per socket for all its packets.
- * @tsonly the other half of net__write's batching; runs at the end of the tick, and the mux runs
- *   it after each socket event so that a batch never spans more than one event's packets
+ * Sends what was corked during this tick.
+ * @tsonly the other half of net__write's batching
  */
-export function net__write_flush(): void {
-  const socks = corked;
-  corked = [];
-  for (const sock of socks) {
-    sock.uncork();
-  }
+function uncork(sock: Duplex): void {
+  sock.uncork();
 }
 
 /**
  * Writes bytes to the client's socket and returns how many were taken, 0 when the socket cannot
  * take more now (C's EAGAIN), or -1 when the socket is gone.
- * @adapted packets written in the same tick (or socket event) are corked together and leave in
- *   one send (see net__write_flush); Node buffers whatever it is given, so "full" is Node's own
- *   verdict (past its high water mark with data from earlier batches still waiting for the
- *   kernel), after which nothing more is taken until the socket's `drain`
+ * @adapted packets written in the same tick are corked together and leave in one send; Node
+ *   buffers whatever it is given, so "full" is Node's own verdict (a write past its high water
+ *   mark), after which nothing more is taken until the socket's `drain`
  */
 export function net__write(mosq: mosquitto, buf: Buffer, pos: number, count: number): number {
   const sock = mosq.sock;
   if (!sock || sock.destroyed) return -1;
-  /* Full: Node holds more than its high water mark that earlier batches could not hand to the
-   * kernel. Writes corked in this batch do not count: they leave together at its end. */
-  if (sock.writableNeedDrain && !sock.writableCorked) return 0;
+  if (sock.writableNeedDrain) return 0;
   if (!sock.writableCorked) {
     sock.cork();
-    if (corked.length === 0) process.nextTick(net__write_flush);
-    corked.push(sock);
+    process.nextTick(uncork, sock);
   }
   sock.write(pos === 0 && count === buf.length ? buf : buf.subarray(pos, pos + count));
   return count;
