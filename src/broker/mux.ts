@@ -23,15 +23,26 @@ import { net__socket_accept } from './net.js';
 export function mux__init(listensock: mosquitto__listener_sock[]): number {
   for (const ls of listensock) {
     ls.sock.on('connection', (sock: Socket) => {
-      loop__update_time();
-      const context = net__socket_accept(ls, sock);
-      if (context) {
-        mux__add_in(context);
-      }
-      loop__wakeup_after_events();
+      /* libuv runs signal handlers after the other events of its batch; waiting for the check
+       * phase lets a SIGHUP that came first be acted on before this client is accepted, as the
+       * C loop does when a signal interrupts epoll_wait. */
+      setImmediate(mux__accept, ls, sock);
     });
   }
   return MOSQ_ERR_SUCCESS;
+}
+
+/**
+ * Accepts a connection that arrived on a listening socket and starts watching it.
+ * @tsonly the listening-socket half of the C epoll loop, run one event-loop phase late (see mux__init)
+ */
+function mux__accept(ls: mosquitto__listener_sock, sock: Socket): void {
+  loop__update_time();
+  const context = net__socket_accept(ls, sock);
+  if (context) {
+    mux__add_in(context);
+  }
+  loop__wakeup_after_events();
 }
 
 /**
