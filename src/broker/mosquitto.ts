@@ -21,7 +21,6 @@ import { acl__find_acls } from './security_default.js';
 import { session_expiry__remove_all } from './session_expiry.js';
 import { flags, handle_sighup, handle_sigint, handle_sigusr1, handle_sigusr2 } from './signals.js';
 import { sys_tree__init } from './sys_tree.js';
-import { mosq_websockets_init } from './websockets.js';
 import { will_delay__send_all } from './will_delay.js';
 
 /** Every listening socket of every listener (C: the file-level `listensock` array). */
@@ -229,6 +228,8 @@ async function listeners__start(make_listener: () => mosquitto__listener): Promi
         return 1;
       }
     } else if (listener.protocol === mp_websockets) {
+      /* Loaded on demand: the ws package alone costs about 50 ms of start-up. */
+      const { mosq_websockets_init } = await import('./websockets.js');
       await mosq_websockets_init(listener, config);
       if (!listener.ws_context) {
         log__printf(null, MOSQ_LOG_ERR, `Error: Unable to create websockets listener on port ${listener.port}.`);
