@@ -13,6 +13,7 @@ import type { mosq_out, mosquitto_acl_msg } from '../include/mosquitto_plugin.js
 import type { MOSQ_FUNC_generic_callback } from '../include/mosquitto_broker.js';
 import type {
   mosquitto,
+  mosq_sock_t,
   mosquitto__protocol,
   mosquitto_msg_direction,
   mosquitto_msg_state,
@@ -439,6 +440,8 @@ export interface mosquitto__bridge {
   cur_address: number;
   address_count: number;
   primary_retry: number;
+  /** the probe connection to the first address while connected to another (C: mosq_sock_t) */
+  primary_retry_sock: mosq_sock_t;
   round_robin: boolean;
   try_private: boolean;
   try_private_accepted: boolean;
