@@ -258,6 +258,7 @@ function conf__new_bridge(name: string): mosquitto__bridge {
     cur_address: 0,
     address_count: 0,
     primary_retry: 0,
+    primary_retry_sock: null,
     round_robin: false,
     try_private: false,
     try_private_accepted: false,
