@@ -22,6 +22,8 @@ import {
   PEM_read_X509_CRLs,
   SSL_CTX_new,
   SSL_get_verify_result,
+  ssl3_alert_record,
+  ssl_x509err2alert,
   X509_check_revocation,
 } from '../deps/openssl.js';
 import type { SSL_CTX, X509_CRL } from '../deps/openssl.js';
@@ -130,10 +132,22 @@ export function net__socket_accept(listensock: mosquitto__listener_sock, new_soc
     new_context.ssl = ssl;
     new_context.sock = ssl;
     new_context.want_write = true;
+    /* A refused certificate is answered with OpenSSL's alert, which in TLS 1.3 is encrypted
+     * under the server's application traffic secret: Node hands that out through `keylog`. */
+    let server_traffic_secret: Buffer | null = null;
+    if (ssl_ctx.verify_peer) {
+      ssl.on('keylog', (line: Buffer) => {
+        const m = /^SERVER_TRAFFIC_SECRET_0 \S+ ([0-9a-fA-F]+)/.exec(line.toString('latin1'));
+        if (m) server_traffic_secret = Buffer.from(m[1], 'hex');
+      });
+    }
     ssl.once('secure', () => {
-      if (!client_certificate_verify(ssl_ctx, ssl)) {
+      const verify_error = client_certificate_verify(ssl_ctx, ssl);
+      if (verify_error !== null) {
+        ssl_send_verify_alert(new_sock, ssl, server_traffic_secret, verify_error);
         net__tls_failed(new_context, ssl, { message: 'error:0A000086:SSL routines::certificate verify failed' });
       }
+      server_traffic_secret = null;
     });
     ssl.on('error', (err) => {
       /* Errors that are not OpenSSL's (a reset connection) end in `close`, as for TCP. */
@@ -163,22 +177,40 @@ function net__tls_failed(context: mosquitto, ssl: TLSSocket, err: unknown): void
 
 /**
  * Whether a client's certificate is accepted: OpenSSL's verdict on its chain, and with a
- * crlfile, the revocation check of the client's own certificate.
+ * crlfile, the revocation check of the client's own certificate. Gives back the verification
+ * error (an X509_V_ERR name such as CERT_REVOKED), or null when the certificate is accepted.
  * @adapted C's callback hands back OpenSSL's verdict during the handshake; Node always finishes
  *   the handshake and leaves the verdict to JavaScript, so it is read once the handshake is done
- *   (the client gets no alert, the connection is closed instead). The CRL check is made here
- *   because Node's own CRL support would demand a CRL for every CA of the chain.
+ *   and the error is returned for the alert (see ssl_send_verify_alert). The CRL check is made
+ *   here because Node's own CRL support would demand a CRL for every CA of the chain.
  */
-function client_certificate_verify(ssl_ctx: SSL_CTX, ssl: TLSSocket): boolean {
-  if (!ssl_ctx.verify_peer) return true;
-  let preverify_ok = SSL_get_verify_result(ssl) === null;
-  if (preverify_ok && ssl_ctx.crls) {
-    const cert = ssl.getPeerX509Certificate();
-    const issuer_raw = ssl.getPeerCertificate(true).issuerCertificate?.raw;
-    const issuer_key = issuer_raw ? new X509Certificate(issuer_raw).publicKey : null;
-    preverify_ok = !!cert && X509_check_revocation(cert, issuer_key, ssl_ctx.crls, Date.now() / 1000) === null;
-  }
-  return preverify_ok;
+function client_certificate_verify(ssl_ctx: SSL_CTX, ssl: TLSSocket): string | null {
+  if (!ssl_ctx.verify_peer) return null;
+  const verify_error = SSL_get_verify_result(ssl);
+  if (verify_error !== null || !ssl_ctx.crls) return verify_error;
+  const cert = ssl.getPeerX509Certificate();
+  if (!cert) return 'UNSPECIFIED';
+  const issuer_raw = ssl.getPeerCertificate(true).issuerCertificate?.raw;
+  const issuer_key = issuer_raw ? new X509Certificate(issuer_raw).publicKey : null;
+  return X509_check_revocation(cert, issuer_key, ssl_ctx.crls, Date.now() / 1000);
+}
+
+/**
+ * Sends the client the fatal alert OpenSSL sends when the verify callback refuses its
+ * certificate (certificate expired, certificate revoked, ...), straight onto the TCP socket.
+ * It goes out while Node's own records of the handshake's end (TLS 1.3 session tickets, TLS 1.2
+ * ChangeCipherSpec and Finished) still wait in its buffer, so the client reads the alert where
+ * OpenSSL would have put it: its first record under the new keys, or before them.
+ * @tsonly OpenSSL sends this alert from inside the handshake, which Node never fails for a
+ *   certificate
+ */
+function ssl_send_verify_alert(sock: Socket, ssl: TLSSocket, server_traffic_secret: Buffer | null, verify_error: string): void {
+  if (ssl.isSessionReused()) return;
+  const record = ssl3_alert_record(ssl.getProtocol(), ssl.getCipher()?.standardName,
+    server_traffic_secret, ssl_x509err2alert(verify_error));
+  if (!record) return;
+  sock.on('error', () => { /* the TLS socket on top reports the connection's end */ });
+  sock.write(record);
 }
 
 /**

@@ -4,12 +4,16 @@
  * strings, a certificate's subject in RFC 2253 form, and certificate revocation lists checked the
  * way mosquitto asks for (X509_V_FLAG_CRL_CHECK: the client's own certificate only).
  *
+ * It also builds the one TLS alert OpenSSL sends and Node cannot: a server's refusal of the
+ * client's certificate (Node always lets the handshake finish and leaves the verdict to
+ * JavaScript).
+ *
  * Node keeps its own OpenSSL (3.0, as Debian 12's mosquitto links), so the texts match; but a
  * `crl` handed to Node's secure context turns on CRL_CHECK_ALL, which needs a CRL for every CA in
  * the chain, so the port reads and checks CRLs itself.
  * @module
  */
-import { X509Certificate, verify as crypto_verify } from 'node:crypto';
+import { createCipheriv, createHmac, X509Certificate, verify as crypto_verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { SecureContext, SecureContextOptions, TLSSocket } from 'node:tls';
 
@@ -46,6 +50,23 @@ export interface X509_CRL {
   sig_hash: string | null;
   signature: Buffer;
 }
+
+/** TLS alert descriptions (RFC 8446 section 6.2) that a failed client certificate check sends. */
+export const SSL_AD_HANDSHAKE_FAILURE = 40;
+export const SSL_AD_BAD_CERTIFICATE = 42;
+export const SSL_AD_UNSUPPORTED_CERTIFICATE = 43;
+export const SSL_AD_CERTIFICATE_REVOKED = 44;
+export const SSL_AD_CERTIFICATE_EXPIRED = 45;
+export const SSL_AD_CERTIFICATE_UNKNOWN = 46;
+export const SSL_AD_UNKNOWN_CA = 48;
+export const SSL_AD_DECRYPT_ERROR = 51;
+export const SSL_AD_INTERNAL_ERROR = 80;
+
+/** An alert's level byte for a fatal alert. */
+const SSL3_AL_FATAL = 2;
+/** Record content types. */
+const SSL3_RT_ALERT = 21;
+const SSL3_RT_APPLICATION_DATA = 23;
 
 /**
  * SSL_CTX_new: an empty context.
@@ -101,6 +122,115 @@ export function SSL_get_verify_result(ssl: TLSSocket): string | null {
   const handle = (ssl as unknown as { _handle?: { verifyError?: () => { code?: string } | undefined } })._handle;
   const e = handle?.verifyError?.();
   return e ? (e.code ?? 'UNSPECIFIED') : null;
+}
+
+/**
+ * The alert OpenSSL's ssl_x509err2alert picks for each verification error (the X509_V_ERR name
+ * without its prefix, as Node reports it); any other error gets certificate_unknown.
+ */
+const X509ERR2ALERT: Record<string, number> = {
+  APPLICATION_VERIFICATION: SSL_AD_HANDSHAKE_FAILURE,
+  CA_KEY_TOO_SMALL: SSL_AD_BAD_CERTIFICATE,
+  EC_KEY_EXPLICIT_PARAMS: SSL_AD_BAD_CERTIFICATE,
+  CA_MD_TOO_WEAK: SSL_AD_BAD_CERTIFICATE,
+  CERT_CHAIN_TOO_LONG: SSL_AD_UNKNOWN_CA,
+  CERT_HAS_EXPIRED: SSL_AD_CERTIFICATE_EXPIRED,
+  CERT_NOT_YET_VALID: SSL_AD_BAD_CERTIFICATE,
+  CERT_REJECTED: SSL_AD_BAD_CERTIFICATE,
+  CERT_REVOKED: SSL_AD_CERTIFICATE_REVOKED,
+  CERT_SIGNATURE_FAILURE: SSL_AD_DECRYPT_ERROR,
+  CERT_UNTRUSTED: SSL_AD_BAD_CERTIFICATE,
+  CRL_HAS_EXPIRED: SSL_AD_CERTIFICATE_EXPIRED,
+  CRL_NOT_YET_VALID: SSL_AD_BAD_CERTIFICATE,
+  CRL_SIGNATURE_FAILURE: SSL_AD_DECRYPT_ERROR,
+  DANE_NO_MATCH: SSL_AD_BAD_CERTIFICATE,
+  DEPTH_ZERO_SELF_SIGNED_CERT: SSL_AD_UNKNOWN_CA,
+  EE_KEY_TOO_SMALL: SSL_AD_BAD_CERTIFICATE,
+  EMAIL_MISMATCH: SSL_AD_BAD_CERTIFICATE,
+  ERROR_IN_CERT_NOT_AFTER_FIELD: SSL_AD_BAD_CERTIFICATE,
+  ERROR_IN_CERT_NOT_BEFORE_FIELD: SSL_AD_BAD_CERTIFICATE,
+  ERROR_IN_CRL_LAST_UPDATE_FIELD: SSL_AD_BAD_CERTIFICATE,
+  ERROR_IN_CRL_NEXT_UPDATE_FIELD: SSL_AD_BAD_CERTIFICATE,
+  HOSTNAME_MISMATCH: SSL_AD_BAD_CERTIFICATE,
+  INVALID_CA: SSL_AD_UNKNOWN_CA,
+  INVALID_CALL: SSL_AD_INTERNAL_ERROR,
+  INVALID_PURPOSE: SSL_AD_UNSUPPORTED_CERTIFICATE,
+  IP_ADDRESS_MISMATCH: SSL_AD_BAD_CERTIFICATE,
+  OUT_OF_MEM: SSL_AD_INTERNAL_ERROR,
+  PATH_LENGTH_EXCEEDED: SSL_AD_UNKNOWN_CA,
+  SELF_SIGNED_CERT_IN_CHAIN: SSL_AD_UNKNOWN_CA,
+  STORE_LOOKUP: SSL_AD_INTERNAL_ERROR,
+  UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY: SSL_AD_BAD_CERTIFICATE,
+  UNABLE_TO_DECRYPT_CERT_SIGNATURE: SSL_AD_BAD_CERTIFICATE,
+  UNABLE_TO_DECRYPT_CRL_SIGNATURE: SSL_AD_BAD_CERTIFICATE,
+  UNABLE_TO_GET_CRL: SSL_AD_UNKNOWN_CA,
+  UNABLE_TO_GET_CRL_ISSUER: SSL_AD_UNKNOWN_CA,
+  UNABLE_TO_GET_ISSUER_CERT: SSL_AD_UNKNOWN_CA,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: SSL_AD_UNKNOWN_CA,
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: SSL_AD_UNKNOWN_CA,
+  UNHANDLED_CRITICAL_CRL_EXTENSION: SSL_AD_BAD_CERTIFICATE,
+  UNHANDLED_CRITICAL_EXTENSION: SSL_AD_BAD_CERTIFICATE,
+  UNNESTED_RESOURCE: SSL_AD_BAD_CERTIFICATE,
+  UNSPECIFIED: SSL_AD_INTERNAL_ERROR,
+};
+
+/**
+ * ssl_x509err2alert: the TLS alert that tells the client why its certificate was refused.
+ * @tsonly OpenSSL's lookup, keyed by the names Node gives verification errors
+ */
+export function ssl_x509err2alert(verify_error: string): number {
+  return X509ERR2ALERT[verify_error] ?? SSL_AD_CERTIFICATE_UNKNOWN;
+}
+
+/** The TLS 1.3 cipher suites: their AEAD (Node's name), key length, tag length and hash. */
+const TLS13_SUITES: Record<string, { aead: string; key_len: number; tag_len: number; md: string }> = {
+  TLS_AES_128_GCM_SHA256: { aead: 'aes-128-gcm', key_len: 16, tag_len: 16, md: 'sha256' },
+  TLS_AES_256_GCM_SHA384: { aead: 'aes-256-gcm', key_len: 32, tag_len: 16, md: 'sha384' },
+  TLS_CHACHA20_POLY1305_SHA256: { aead: 'chacha20-poly1305', key_len: 32, tag_len: 16, md: 'sha256' },
+  TLS_AES_128_CCM_SHA256: { aead: 'aes-128-ccm', key_len: 16, tag_len: 16, md: 'sha256' },
+  TLS_AES_128_CCM_8_SHA256: { aead: 'aes-128-ccm', key_len: 16, tag_len: 8, md: 'sha256' },
+};
+
+/**
+ * tls13_hkdf_expand: HKDF-Expand-Label of RFC 8446 (section 7.1) with an empty context, for
+ * outputs no longer than one hash (traffic keys and IVs are).
+ * @tsonly the key schedule step OpenSSL runs when it installs a traffic secret
+ */
+export function tls13_hkdf_expand(md: string, secret: Buffer, label: string, outlen: number): Buffer {
+  const full = Buffer.from(`tls13 ${label}`, 'latin1');
+  const hkdflabel = Buffer.concat([Buffer.from([outlen >> 8, outlen & 0xff, full.length]), full, Buffer.from([0])]);
+  return createHmac(md, secret).update(hkdflabel).update(Buffer.from([1])).digest().subarray(0, outlen);
+}
+
+/**
+ * The record of a fatal alert that a server sends when the client's certificate fails its
+ * check, as OpenSSL's server writes it: before TLS 1.3 in plaintext (the server's
+ * ChangeCipherSpec has not gone out yet), in TLS 1.3 encrypted under the server's first
+ * application traffic secret as its first record (sequence number 0). Null when it cannot be
+ * built: TLS 1.3 without the secret, or an unknown version or suite.
+ * @tsonly ssl3_send_alert for this one case; Node has no call that sends an alert
+ */
+export function ssl3_alert_record(version: string | null, cipher: string | undefined, server_traffic_secret: Buffer | null,
+  desc: number): Buffer | null {
+  const alert = Buffer.from([SSL3_AL_FATAL, desc]);
+  const legacy: Record<string, number> = { TLSv1: 0x0301, 'TLSv1.1': 0x0302, 'TLSv1.2': 0x0303 };
+  if (version !== null && version in legacy) {
+    const header = Buffer.from([SSL3_RT_ALERT, 0, 0, 0, alert.length]);
+    header.writeUInt16BE(legacy[version], 1);
+    return Buffer.concat([header, alert]);
+  }
+  const suite = cipher ? TLS13_SUITES[cipher] : undefined;
+  if (version !== 'TLSv1.3' || !suite || !server_traffic_secret) return null;
+  const key = tls13_hkdf_expand(suite.md, server_traffic_secret, 'key', suite.key_len);
+  /* The nonce is the IV XORed with the sequence number, which is 0 here. */
+  const iv = tls13_hkdf_expand(suite.md, server_traffic_secret, 'iv', 12);
+  /* TLSInnerPlaintext: the alert, then its real content type, no padding. */
+  const inner = Buffer.concat([alert, Buffer.from([SSL3_RT_ALERT])]);
+  const header = Buffer.from([SSL3_RT_APPLICATION_DATA, 0x03, 0x03, 0, inner.length + suite.tag_len]);
+  const c = createCipheriv(suite.aead as 'aes-128-gcm', key, iv, { authTagLength: suite.tag_len });
+  c.setAAD(header, { plaintextLength: inner.length });
+  const body = Buffer.concat([c.update(inner), c.final(), c.getAuthTag()]);
+  return Buffer.concat([header, body]);
 }
 
 /**
