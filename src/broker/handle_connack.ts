@@ -39,6 +39,7 @@ import {
 } from '../lib/property_mosq.js';
 import { mosquitto_reason_string } from '../lib/strings_mosq.js';
 import { mosquitto__set_state } from '../lib/util_mosq.js';
+import { bridge__on_connect } from './bridge.js';
 import { db__message_write_inflight_out_all, db__message_write_queued_out } from './database.js';
 import { log__printf } from './logging.js';
 
@@ -66,8 +67,6 @@ function connack_refusal_text(reason_code: number): string {
 /**
  * Reads the remote broker's CONNACK on a bridge: adopts its MQTT 5 limits and, when accepted,
  * starts sending what was queued; a refusal drops the connection so the bridge retries.
- * @adapted bridges are not ported yet, so the bridge__on_connect step after a successful
- *   CONNACK is not called; contexts without a bridge never get that far
  */
 export function handle__connack(context: mosquitto): number {
   let max_qos = 255;
@@ -123,6 +122,10 @@ export function handle__connack(context: mosquitto): number {
   }
 
   if (reason_code === MQTT_RC_SUCCESS) {
+    if (context.bridge) {
+      const rc = bridge__on_connect(context);
+      if (rc) return rc;
+    }
     if (max_qos !== 255) {
       context.max_qos = max_qos;
     }
