@@ -510,7 +510,8 @@ export interface mosquitto_db {
   contexts_for_free: mosquitto[];
   /** contexts waiting to be freed at the end of this loop iteration (C: a list via for_free_next) */
   ll_for_free: mosquitto[];
-  bridges: mosquitto[];
+  /** the bridge contexts; a freed one leaves null in its slot */
+  bridges: (mosquitto | null)[];
   msg_store: mosquitto_msg_store | null;
   msg_store_load: Map<dbid_t, mosquitto_msg_store_load>;
   now_s: number;
