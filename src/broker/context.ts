@@ -13,6 +13,7 @@ import { net__socket_close } from '../lib/net_mosq.js';
 import { packet__cleanup, packet__new } from '../lib/packet_mosq.js';
 import { mosquitto__get_state, mosquitto__set_state } from '../lib/util_mosq.js';
 import { will__clear } from '../lib/will_mosq.js';
+import { bridge__cleanup } from './bridge.js';
 import { db__messages_delete, db__messages_easy_queue } from './database.js';
 import { keepalive__remove } from './keepalive.js';
 import { db } from './mosquitto_broker_internal.js';
@@ -124,6 +125,9 @@ export function context__cleanup(context: mosquitto, force_free: boolean): void 
   if (!context) return;
   if (force_free) {
     context.clean_start = true;
+  }
+  if (context.bridge) {
+    bridge__cleanup(context);
   }
   alias__free_all(context);
   context.auth_method = null;
