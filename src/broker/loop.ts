@@ -31,6 +31,7 @@ import { mosquitto__mid_generate } from '../lib/util_mosq.js';
 import { net__errno } from '../lib/net_mosq.js';
 import { mosquitto_strerror } from '../lib/strings_mosq.js';
 import { mosquitto_time } from '../lib/time_mosq.js';
+import { bridge__register_local_connections, bridge_check } from './bridge.js';
 import { config__read } from './conf.js';
 import { context__disconnect, context__free_disused } from './context.js';
 import { db__message_insert, db__message_store, db__messages_easy_queue, db__msg_store_new } from './database.js';
@@ -132,7 +133,10 @@ export function mosquitto_main_loop(listensock: mosquitto__listener_sock[]): Pro
   let last_backup = mosquitto_time();
   loop__update_time();
 
-  const rc = mux__init(listensock);
+  let rc = mux__init(listensock);
+  if (rc) return Promise.resolve(rc);
+
+  rc = bridge__register_local_connections();
   if (rc) return Promise.resolve(rc);
 
   return new Promise((resolve) => {
@@ -151,6 +155,7 @@ export function mosquitto_main_loop(listensock: mosquitto__listener_sock[]): Pro
         sys_tree__update(db.config!.sys_interval, start_time);
       }
       keepalive__check();
+      bridge_check();
       session_expiry__check();
       will_delay__check();
       /* Autosave and SIGUSR1 write the database synchronously inside the pass, as C does. */
