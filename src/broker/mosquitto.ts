@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { mosquitto__fopen } from '../lib/misc_mosq.js';
 import { MOSQ_ERR_NOMEM, MOSQ_ERR_SUCCESS, MOSQ_ERR_UNKNOWN, MOSQ_LOG_ERR, MOSQ_LOG_INFO, MOSQ_LOG_WARNING } from '../include/mosquitto.js';
+import { bridge__start_all } from './bridge.js';
 import { config__cleanup, config__init, config__new_listener, config__parse_args } from './conf.js';
 import { context__cleanup, context__free_disused, context__send_will } from './context.js';
 import { db__close, db__open } from './database.js';
@@ -374,6 +375,8 @@ export async function main(argv: string[]): Promise<number> {
 
   signal__setup();
 
+  bridge__start_all();
+
   log__printf(null, MOSQ_LOG_INFO, `mosquitto version ${VERSION} running`);
 
   flags.run = 1;
@@ -397,6 +400,12 @@ export async function main(argv: string[]): Promise<number> {
   for (const ctxt of [...db.contexts_by_sock]) {
     context__cleanup(ctxt, true);
   }
+  for (let i = 0; i < db.bridge_count; i++) {
+    if (db.bridges[i]) {
+      context__cleanup(db.bridges[i]!, true);
+    }
+  }
+  db.bridges = [];
   context__free_disused();
 
   db__close();
