@@ -44,6 +44,7 @@ import type { mosquitto_property } from '../lib/property_mosq.js';
 import { send__puback, send__pubrec } from '../lib/send_mosq.js';
 import { util__decrement_receive_quota } from '../lib/util_mosq.js';
 import { mosquitto_pub_topic_check } from '../lib/util_topic.js';
+import { bridge__remap_topic_in } from './bridge_topic.js';
 import { control__process } from './control.js';
 import {
   db__message_insert,
@@ -207,6 +208,13 @@ export function handle__publish(context: mosquitto): number {
         msg.topic = found.topic;
       }
     }
+
+    const remapped = bridge__remap_topic_in(context, msg.topic!);
+    if (remapped.rc) {
+      db__msg_store_free(msg);
+      return remapped.rc;
+    }
+    msg.topic = remapped.topic;
 
     if (mosquitto_pub_topic_check(msg.topic) !== MOSQ_ERR_SUCCESS) {
       /* Not a valid topic to publish to. */
