@@ -23,18 +23,28 @@ import { net__socket_accept } from './net.js';
 export function mux__init(listensock: mosquitto__listener_sock[]): number {
   for (const ls of listensock) {
     ls.sock.on('connection', (sock: Socket) => {
-      /* libuv runs signal handlers after the other events of its batch; waiting for the check
-       * phase lets a SIGHUP that came first be acted on before this client is accepted, as the
-       * C loop does when a signal interrupts epoll_wait. */
-      setImmediate(mux__accept, ls, sock);
+      setImmediate(mux__accept_after_next_poll, ls, sock);
     });
   }
   return MOSQ_ERR_SUCCESS;
 }
 
 /**
+ * Waits for one more poll of the event loop before accepting a connection, so that a signal sent
+ * before the client connected (a SIGHUP reload, say) is acted on first, as in C, where the flag
+ * is checked right after the epoll batch that held the new connection. libuv hands a signal to
+ * JavaScript only at the end of a poll batch, and a signal that came while epoll_wait was
+ * returning only in the batch after it.
+ * @tsonly libuv's signal delivery is later than the C loop's; see notes/DIVERGENCES.md
+ */
+function mux__accept_after_next_poll(ls: mosquitto__listener_sock, sock: Socket): void {
+  setImmediate(mux__accept, ls, sock);
+}
+
+/**
  * Accepts a connection that arrived on a listening socket and starts watching it.
- * @tsonly the listening-socket half of the C epoll loop, run one event-loop phase late (see mux__init)
+ * @tsonly the listening-socket half of the C epoll loop, run one event-loop turn late (see
+ *   mux__accept_after_next_poll)
  */
 function mux__accept(ls: mosquitto__listener_sock, sock: Socket): void {
   loop__update_time();
