@@ -11,6 +11,11 @@
  *     max_queued_messages), prints "ready" once every SUBACK is in, then counts each
  *     subscriber's PUBLISHes by sequence number (the payload starts with "<seq> ") and prints one
  *     JSON line: deliveries, lost, duplicated, ms (first delivery -> last), cpu_ms.
+ *   node bench/load.mjs publish <port> <topic_prefix> <publishers> <messages_each>
+ *     fan-in's publishers, where 20 mosquitto_pub processes out-use the broker: connects the
+ *     publishers, then each sends its QoS 0 PUBLISHes to <topic_prefix><i> (payload "<seq> x..",
+ *     100 bytes, seq i*messages_each + j), 64 packets per write, waiting for the socket to drain
+ *     when it is full, then DISCONNECT. Exits when every socket has closed.
  *   node bench/load.mjs idle <port> <connections> <timeout_ms>
  *     opens the connections (source addresses 127.0.0.1-127.0.0.40, 400 in flight), prints one
  *     JSON line with the time until the last CONNACK, then holds them until stdin closes.
@@ -118,6 +123,47 @@ function fanout() {
   }
 }
 
+function publishPacket(topic, payload) {
+  const tb = Buffer.from(topic);
+  const rl = 2 + tb.length + payload.length; /* < 16384: two length bytes */
+  const b = Buffer.alloc(3 + rl);
+  b[0] = 0x30; b[1] = (rl & 127) | 128; b[2] = rl >> 7;
+  b.writeUInt16BE(tb.length, 3); tb.copy(b, 5); payload.copy(b, 5 + tb.length);
+  return b;
+}
+
+function publish() {
+  const [prefix, nArg, mArg] = rest;
+  const n = Number(nArg), m = Number(mArg);
+  const BATCH = 64;
+  let connacks = 0;
+  const socks = [];
+  const send = (sock, i) => {
+    let j = 0;
+    const more = () => {
+      while (j < m) {
+        const packets = [];
+        for (const end = Math.min(m, j + BATCH); j < end; j++) {
+          packets.push(publishPacket(`${prefix}${i}`, Buffer.from(`${i * m + j} `.padEnd(100, 'x'))));
+        }
+        if (!sock.write(Buffer.concat(packets))) { sock.once('drain', more); return; }
+      }
+      sock.end(Buffer.from([0xe0, 0]));
+    };
+    more();
+  };
+  for (let i = 0; i < n; i++) {
+    const sock = connect({ port, host: '127.0.0.1' });
+    socks.push(sock);
+    sock.on('connect', () => sock.write(connectPacket(`pub${i}`)));
+    sock.on('error', (e) => { console.error(`pub ${i}: ${e.message}`); process.exitCode = 1; });
+    sock.once('data', (d) => {
+      if (d[0] !== 0x20) { console.error(`pub ${i}: no CONNACK`); process.exit(1); }
+      if (++connacks === n) socks.forEach(send);
+    });
+  }
+}
+
 function idle() {
   const [nArg, toArg] = rest;
   const n = Number(nArg), timeout = Number(toArg);
@@ -152,5 +198,6 @@ function idle() {
 }
 
 if (mode === 'fanout') fanout();
+else if (mode === 'publish') publish();
 else if (mode === 'idle') idle();
-else { console.error('usage: load.mjs fanout|idle ...'); process.exit(2); }
+else { console.error('usage: load.mjs fanout|publish|idle ...'); process.exit(2); }

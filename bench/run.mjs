@@ -177,7 +177,9 @@ async function counted(b, { subs, topic, qos, total, pubs }) {
   await Promise.race([ready, exited]);
   const cpu0 = procStat(b.pid);
   const t0 = performance.now();
-  const runs = pubs.map((p) => runClient(`mosquitto_pub -h 127.0.0.1 -p ${b.port} -q ${qos} -t ${p.topic} -l`, { stdin: p.lines }));
+  const runs = pubs.load
+    ? [runClient(`${process.execPath} ${join(ROOT, 'bench/load.mjs')} publish ${b.port} ${pubs.load.prefix} ${pubs.load.publishers} ${total / pubs.load.publishers}`)]
+    : pubs.map((p) => runClient(`mosquitto_pub -h 127.0.0.1 -p ${b.port} -q ${qos} -t ${p.topic} -l`, { stdin: p.lines }));
   const ps = await Promise.all(runs.map((r) => r.done));
   /* Publishers done: whatever has not arrived 10 s later is lost. */
   const grace = setTimeout(() => load.kill('SIGUSR2'), 10000);
@@ -245,8 +247,9 @@ async function main() {
   const q0 = ONLY.includes('qos0') ? makeLines(0, N_QOS0) : null;
   const q1 = ONLY.includes('qos1') ? makeLines(0, N_QOS1) : null;
   const fan = ONLY.includes('fanout') ? makeLines(0, N_FANOUT) : null;
-  const per = N_FANIN / FANIN_PUBS;
-  const fin = ONLY.includes('fanin') ? Array.from({ length: FANIN_PUBS }, (_, i) => ({ topic: `bench/in/${i}`, lines: makeLines(i * per, per) })) : null;
+  /* Fan-in's 20 publishers are one load-client process: 20 mosquitto_pub processes used more CPU
+   * than any of the brokers and were the bottleneck on 2 cores (bench/RESULTS.md). */
+  const fin = { load: { prefix: 'bench/in/', publishers: FANIN_PUBS } };
 
   const scen = [
     ['qos0', 'msg/s', 'higher', (b) => counted(b, { subs: 1, topic: 'bench/q', qos: 0, total: N_QOS0, pubs: [{ topic: 'bench/q', lines: q0 }] })],
