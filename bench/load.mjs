@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global process, console, setTimeout, Buffer */
+/* global process, console, setTimeout, clearTimeout, Buffer */
 /**
  * One load-client process for the scenarios where 50 or 10,000 real client processes would
  * out-use the broker on a 2-core machine. Speaks just enough MQTT 3.1.1 (CONNECT, SUBSCRIBE,
