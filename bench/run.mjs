@@ -57,8 +57,9 @@ const TICK = 100; /* USER_HZ for /proc/<pid>/stat */
 const brokerDefs = {
   port: { port: 3510, cmd: () => [process.execPath, ...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', join(tmpdir(), 'mosq-bench-prof')] : []), join(ROOT, 'dist/bin/mosquitto.js'), '-c', conf(3510)] },
   mosquitto: { port: 3511, cmd: () => ['/usr/sbin/mosquitto', '-c', conf(3511)] },
-  /* A second build or flag set of the port, for A/B checks of a change: BENCH_PORTB="node args". */
-  portB: { port: 3513, cmd: () => [process.execPath, ...(process.env.BENCH_PORTB ?? '').split(' ').filter(Boolean), join(ROOT, 'dist/bin/mosquitto.js'), '-c', conf(3513)] },
+  /* A second build or flag set of the port, for A/B checks of a change: BENCH_PORTB="node args",
+   * BENCH_PORTB_DIST=<a copy of dist/ built before the change>. */
+  portB: { port: 3513, cmd: () => [process.execPath, ...(process.env.BENCH_PORTB ?? '').split(' ').filter(Boolean), join(process.env.BENCH_PORTB_DIST ?? join(ROOT, 'dist'), 'bin/mosquitto.js'), '-c', conf(3513)] },
   aedes: { port: 3512, cmd: () => [process.execPath, join(ROOT, 'bench/aedes-server.mjs'), '3512'] },
 };
 
