@@ -168,6 +168,8 @@ function plugin_init_with_user_data(plugin: mosquitto__auth_plugin,
 
 /**
  * Binds a version 3 authentication plugin's entry points (all required) and initialises it.
+ * @adapted the symbol lookups, with their error messages and LIB_ERROR, are in
+ *   security__load_symbols
  */
 function security__load_v3(plugin: mosquitto__auth_plugin, auth_options: mosquitto_opt[], auth_option_count: number, lib: mosquitto_lib): number {
   let rc = security__load_symbols(plugin, AUTH_PLUGIN_REQUIRED_SYMBOLS(3), lib);
@@ -188,6 +190,7 @@ function security__load_v3(plugin: mosquitto__auth_plugin, auth_options: mosquit
 /**
  * Binds a version 4 authentication plugin: init/cleanup/security/ACL entry points are required,
  * password, TLS-PSK and extended authentication are optional (and logged as enabled or not).
+ * @adapted the required lookups are in security__load_symbols (see security__load_v3)
  */
 function security__load_v4(plugin: mosquitto__auth_plugin, auth_options: mosquitto_opt[], auth_option_count: number, lib: mosquitto_lib): number {
   let rc = security__load_symbols(plugin, [

@@ -143,7 +143,10 @@ export function sys_tree__format_2f(value: number): string {
   return value.toFixed(2);
 }
 
-/** Publishes the broker's fixed `$SYS` topics once at start-up, unless `sys_interval` is 0. */
+/**
+ * Publishes the broker's fixed `$SYS` topics once at start-up, unless `sys_interval` is 0.
+ * @adapted queues through sys_tree__publish, which calls db__messages_easy_queue
+ */
 export function sys_tree__init(): void {
   if (db.config!.sys_interval === 0) {
     return;
