@@ -20,7 +20,7 @@ import type { ConnectionOptions, PeerCertificate } from 'node:tls';
 import { join } from 'node:path';
 import { log__printf } from '../broker/logging.js';
 import { db } from '../broker/mosquitto_broker_internal.js';
-import { ERR_get_errors, SSL_CTX_new } from '../deps/openssl.js';
+import { ERR_file_errors, ERR_get_errors, SSL_CTX_new } from '../deps/openssl.js';
 import type { SSL_CTX } from '../deps/openssl.js';
 import {
   MOSQ_ERR_CONN_PENDING,
@@ -186,31 +186,35 @@ function net__socket_connect_tls(mosq: mosquitto, options: ConnectionOptions): n
  * Loads the CA certificates the remote broker's certificate is checked against (bridge_cafile,
  * bridge_capath), logging which option to check when that fails.
  * @adapted the PEM text goes into the SSL_CTX options (Node's `ca`); capath's hashed files
- *   (<hash>.<n>) are read up front instead of looked up on demand
+ *   (<hash>.<n>) are read up front instead of looked up on demand. Node reads the file, so the
+ *   OpenSSL errors C's caller prints are made up from the read error and printed here.
  */
 function net__tls_load_ca(mosq: mosquitto, ssl_ctx: SSL_CTX): number {
   const bridge = mosq.bridge!;
   const ca: string[] = [];
   if (bridge.tls_cafile) {
-    let pem = '';
+    let pem: string;
     try {
       pem = readFileSync(bridge.tls_cafile, 'latin1');
-    } catch {
-      /* reported below */
+    } catch (err) {
+      log__printf(mosq, MOSQ_LOG_ERR, `Error: Unable to load CA certificates, check bridge_cafile "${bridge.tls_cafile}".`);
+      net__print_ssl_error(mosq, { opensslErrorStack: ERR_file_errors(err as NodeJS.ErrnoException, strerror(err),
+        '10000080:BIO routines::no such file', '05880002:x509 certificate routines::system lib') });
+      return MOSQ_ERR_TLS;
     }
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
       log__printf(mosq, MOSQ_LOG_ERR, `Error: Unable to load CA certificates, check bridge_cafile "${bridge.tls_cafile}".`);
+      net__print_ssl_error(mosq, { message: 'error:05880009:x509 certificate routines::PEM lib' });
       return MOSQ_ERR_TLS;
     }
     ca.push(pem);
   }
   if (bridge.tls_capath) {
-    let names: string[];
+    let names: string[] = [];
     try {
       names = readdirSync(bridge.tls_capath).filter((n) => /^[0-9a-f]{8}\.[0-9]+$/.test(n)).sort();
     } catch {
-      log__printf(mosq, MOSQ_LOG_ERR, `Error: Unable to load CA certificates, check bridge_capath "${bridge.tls_capath}".`);
-      return MOSQ_ERR_TLS;
+      /* OpenSSL only remembers the directory, so a missing one is no error. */
     }
     for (const n of names) {
       try {
