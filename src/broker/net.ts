@@ -20,6 +20,8 @@ import {
   ERR_file_errors,
   ERR_get_errors,
   PEM_read_X509_CRLs,
+  SSL_AD_CERTIFICATE_REQUIRED,
+  SSL_AD_HANDSHAKE_FAILURE,
   SSL_CTX_new,
   SSL_get_verify_result,
   ssl3_alert_record,
@@ -123,8 +125,10 @@ export function net__socket_accept(listensock: mosquitto__listener_sock, new_soc
     const options: TLSSocketOptions & Pick<TlsOptions, 'pskCallback' | 'pskIdentityHint'> = {
       isServer: true,
       secureContext: ssl_ctx.context,
+      /* Node would fail a handshake without a client certificate itself, but may then close the
+       * connection before its alert is out; so the port refuses that case too (see below). */
       requestCert: ssl_ctx.verify_peer,
-      rejectUnauthorized: ssl_ctx.verify_peer,
+      rejectUnauthorized: false,
       pskCallback: ssl_ctx.psk ? (_ssl, identity) => psk_server_callback(new_context, listener, identity) : undefined,
       pskIdentityHint: ssl_ctx.psk_hint ?? undefined,
     };
@@ -142,9 +146,16 @@ export function net__socket_accept(listensock: mosquitto__listener_sock, new_soc
       });
     }
     ssl.once('secure', () => {
+      if (ssl_ctx.verify_peer && !ssl.getPeerX509Certificate()) {
+        /* SSL_VERIFY_FAIL_IF_NO_PEER_CERT: TLS 1.3 names the reason, earlier versions do not. */
+        ssl_send_verify_alert(new_sock, ssl, server_traffic_secret,
+          ssl.getProtocol() === 'TLSv1.3' ? SSL_AD_CERTIFICATE_REQUIRED : SSL_AD_HANDSHAKE_FAILURE);
+        net__tls_failed(new_context, ssl, { message: 'error:0A0000C7:SSL routines::peer did not return a certificate' });
+        return;
+      }
       const verify_error = client_certificate_verify(ssl_ctx, ssl);
       if (verify_error !== null) {
-        ssl_send_verify_alert(new_sock, ssl, server_traffic_secret, verify_error);
+        ssl_send_verify_alert(new_sock, ssl, server_traffic_secret, ssl_x509err2alert(verify_error));
         net__tls_failed(new_context, ssl, { message: 'error:0A000086:SSL routines::certificate verify failed' });
       }
       server_traffic_secret = null;
@@ -196,18 +207,17 @@ function client_certificate_verify(ssl_ctx: SSL_CTX, ssl: TLSSocket): string | n
 }
 
 /**
- * Sends the client the fatal alert OpenSSL sends when the verify callback refuses its
- * certificate (certificate expired, certificate revoked, ...), straight onto the TCP socket.
+ * Sends the client the fatal alert OpenSSL sends when it refuses the client's certificate
+ * (certificate expired, certificate revoked, ..., or none given), straight onto the TCP socket.
  * It goes out while Node's own records of the handshake's end (TLS 1.3 session tickets, TLS 1.2
  * ChangeCipherSpec and Finished) still wait in its buffer, so the client reads the alert where
  * OpenSSL would have put it: its first record under the new keys, or before them.
  * @tsonly OpenSSL sends this alert from inside the handshake, which Node never fails for a
  *   certificate
  */
-function ssl_send_verify_alert(sock: Socket, ssl: TLSSocket, server_traffic_secret: Buffer | null, verify_error: string): void {
+function ssl_send_verify_alert(sock: Socket, ssl: TLSSocket, server_traffic_secret: Buffer | null, desc: number): void {
   if (ssl.isSessionReused()) return;
-  const record = ssl3_alert_record(ssl.getProtocol(), ssl.getCipher()?.standardName,
-    server_traffic_secret, ssl_x509err2alert(verify_error));
+  const record = ssl3_alert_record(ssl.getProtocol(), ssl.getCipher()?.standardName, server_traffic_secret, desc);
   if (!record) return;
   sock.on('error', () => { /* the TLS socket on top reports the connection's end */ });
   sock.write(record);

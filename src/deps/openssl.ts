@@ -61,6 +61,7 @@ export const SSL_AD_CERTIFICATE_UNKNOWN = 46;
 export const SSL_AD_UNKNOWN_CA = 48;
 export const SSL_AD_DECRYPT_ERROR = 51;
 export const SSL_AD_INTERNAL_ERROR = 80;
+export const SSL_AD_CERTIFICATE_REQUIRED = 116;
 
 /** An alert's level byte for a fatal alert. */
 const SSL3_AL_FATAL = 2;
