@@ -60,12 +60,12 @@ const CONNECT = Buffer.from([0x10, 0x11, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x0
  * of the handshake is done (as the suite's scripts do): what came back, and the TLS error the
  * client ended with (Node's code, e.g. ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED).
  */
-function tlsConnectAs(port: number, name: string, maxVersion: 'TLSv1.2' | 'TLSv1.3'): Promise<{ data: Buffer; error: string | null }> {
+function tlsConnectAs(port: number, name: string | null, maxVersion: 'TLSv1.2' | 'TLSv1.3'): Promise<{ data: Buffer; error: string | null }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     const sock = tlsConnect({
       host: '127.0.0.1', port, maxVersion, ca: readFileSync(`${SSL}test-root-ca.crt`),
-      cert: readFileSync(`${SSL}${name}.crt`), key: readFileSync(`${SSL}${name}.key`),
+      ...(name ? { cert: readFileSync(`${SSL}${name}.crt`), key: readFileSync(`${SSL}${name}.key`) } : {}),
       checkServerIdentity: () => undefined,
     }, () => sock.write(CONNECT));
     let error: string | null = null;
@@ -148,7 +148,7 @@ describe.skipIf(!existsSync(`${SSL}server.crt`))('TLS listeners (port and Debian
     ]));
   });
 
-  it.each(kinds)('%s: an expired or revoked client certificate gets the fatal TLS alert, never a CONNACK (TLS 1.3 and 1.2)', async (kind) => {
+  it.each(kinds)('%s: an expired, revoked or missing client certificate gets the fatal TLS alert, never a CONNACK (TLS 1.3 and 1.2)', async (kind) => {
     const b = await broker(kind, certConf(`crlfile ${SSL}crl.pem\n`));
     try {
       for (const v of ['TLSv1.3', 'TLSv1.2'] as const) {
@@ -156,6 +156,9 @@ describe.skipIf(!existsSync(`${SSL}server.crt`))('TLS listeners (port and Debian
         expect([v, expired.error, expired.data.length]).toEqual([v, 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED', 0]);
         const revoked = await tlsConnectAs(b.port, 'client-revoked', v);
         expect([v, revoked.error, revoked.data.length]).toEqual([v, 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED', 0]);
+        const none = await tlsConnectAs(b.port, null, v);
+        expect([v, none.error, none.data.length]).toEqual([v, v === 'TLSv1.3'
+          ? 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' : 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 0]);
       }
       const good = await tlsConnectAs(b.port, 'client', 'TLSv1.3');
       expect(good.data.subarray(0, 4)).toEqual(Buffer.from([0x20, 0x02, 0x00, 0x00]));
