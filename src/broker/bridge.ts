@@ -32,7 +32,7 @@ import {
 import { ERR_get_errors } from '../deps/openssl.js';
 import { mosq_cs_connect_pending, mosq_cs_new, mosq_p_mqtt5 } from '../lib/mosquitto_internal.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
-import { strerror } from '../lib/misc_mosq.js';
+import { gai_strerror } from '../lib/misc_mosq.js';
 import { net__errno, net__handle_ssl, net__socket_close, net__socket_connect, net__try_connect } from '../lib/net_mosq.js';
 import { packet__cleanup, packet__write } from '../lib/packet_mosq.js';
 import { send__connect } from '../lib/send_connect.js';
@@ -213,16 +213,6 @@ export function bridge__connect(context: mosquitto): number {
     net__socket_close(context);
     return rc2;
   }
-}
-
-/**
- * The gai_strerror(3) text for a failed name lookup.
- * @tsonly Node reports lookup failures by errno name, not glibc's wording
- */
-function gai_strerror(err: NodeJS.ErrnoException): string {
-  if (err.code === 'ENOTFOUND') return 'Name or service not known';
-  if (err.code === 'EAI_AGAIN') return 'Temporary failure in name resolution';
-  return strerror(err);
 }
 
 /**

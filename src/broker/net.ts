@@ -42,7 +42,7 @@ import {
 } from '../include/mosquitto.js';
 import type { mosq_out } from '../include/mosquitto_plugin.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
-import { strerror } from '../lib/misc_mosq.js';
+import { gai_strerror, strerror } from '../lib/misc_mosq.js';
 import { net__cleanup, net__handle_ssl, net__init, net__print_ssl_error } from '../lib/net_mosq.js';
 import { mosquitto__hex2bin } from '../lib/util_mosq.js';
 import { context__cleanup, context__init } from './context.js';
@@ -586,17 +586,6 @@ function listen(server: Server, host: string, family: number, port: number): Pro
       resolve(null);
     });
   });
-}
-
-/**
- * The gai_strerror(3) text for a failed lookup.
- * @tsonly Node reports lookup failures by errno name, not glibc's wording
- */
-function gai_strerror(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOTFOUND') return 'Name or service not known';
-  if (code === 'EAI_AGAIN') return 'Temporary failure in name resolution';
-  return String((err as Error).message);
 }
 
 /**

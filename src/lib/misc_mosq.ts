@@ -130,3 +130,14 @@ export function strerror(err: unknown): string {
   const text = m ? m[1] : String(e?.message ?? code);
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/**
+ * The gai_strerror(3) text for a failed name lookup (a listener's or a bridge's address).
+ * @tsonly Node reports lookup failures by errno name, not glibc's wording
+ */
+export function gai_strerror(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOTFOUND') return 'Name or service not known';
+  if (code === 'EAI_AGAIN') return 'Temporary failure in name resolution';
+  return strerror(err);
+}
