@@ -14,8 +14,12 @@
 #     Only gcc is needed: the header comes from the C tree. Skipped with a note when either is
 #     missing.
 #
-# The suite's C auth plugins (test/broker/c/*.so) and the dynamic-security plugin are NOT built
-# here; test/conformance/run.mjs names the scripts that reference them.
+#  4. Writes <tree>/plugins/dynamic-security/mosquitto_dynamic_security.js, which re-exports the
+#     port's dynamic-security plugin: the 14-dynsec-* configs name mosquitto_dynamic_security.so
+#     there, and the port's loader takes the .js module beside a .so path.
+#
+# The suite's C auth plugins (test/broker/c/*.so) are NOT built here; test/conformance/run.mjs
+# names the scripts that reference them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../../mosquitto-src/pin.env
@@ -76,4 +80,12 @@ if command -v gcc >/dev/null && [ -n "$libmosq" ]; then
   done
 else
   echo "prepare.sh: gcc or libmosquitto.so.1 missing; c/08-tls-psk-*.test not built" >&2
+fi
+
+# 4. The dynamic-security plugin module the 14-dynsec-* scripts load (the port's plugin, built in dist/).
+dynsec="$tree/plugins/dynamic-security/mosquitto_dynamic_security.js"
+dynsec_text="export * from '$root/dist/plugins/dynamic-security/plugin.js';"
+if [ ! -f "$dynsec" ] || [ "$(cat "$dynsec")" != "$dynsec_text" ]; then
+  printf '%s\n' "$dynsec_text" > "$dynsec"
+  echo "prepare.sh: wrote $dynsec"
 fi
