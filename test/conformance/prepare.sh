@@ -18,8 +18,10 @@
 #     port's dynamic-security plugin: the 14-dynsec-* configs name mosquitto_dynamic_security.so
 #     there, and the port's loader takes the .js module beside a .so path.
 #
-# The suite's C auth plugins (test/broker/c/*.so) are NOT built here; test/conformance/run.mjs
-# names the scripts that reference them.
+#  5. Writes <tree>/test/broker/c/X.js for each JS port test/conformance/plugins/X.mjs of the
+#     suite's C test plugins (test/broker/c/X.c): a one-line re-export of the port. The 09-plugin-*
+#     and 09-extended-auth-* configs name c/X.so, and the port's loader takes the .js module
+#     beside a .so path. The C plugins themselves are NOT built (the port cannot load them).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../../mosquitto-src/pin.env
@@ -89,3 +91,14 @@ if [ ! -f "$dynsec" ] || [ "$(cat "$dynsec")" != "$dynsec_text" ]; then
   printf '%s\n' "$dynsec_text" > "$dynsec"
   echo "prepare.sh: wrote $dynsec"
 fi
+
+# 5. The suite's test plugins, as the JS ports in test/conformance/plugins/ (plain JS, no build).
+for plugin in "$root"/test/conformance/plugins/*.mjs; do
+  name=$(basename "$plugin" .mjs)
+  stub="$cdir/$name.js"
+  stub_text="export * from '$plugin';"
+  if [ ! -f "$stub" ] || [ "$(cat "$stub")" != "$stub_text" ]; then
+    printf '%s\n' "$stub_text" > "$stub"
+    echo "prepare.sh: wrote $stub"
+  fi
+done
