@@ -6,6 +6,7 @@
  * to the shared objects it loads).
  * @module
  */
+import type { X509Certificate } from 'node:crypto';
 import { MOSQ_ERR_ADMINISTRATIVE_ACTION, MOSQ_ERR_INVAL, MOSQ_ERR_NOT_FOUND, MOSQ_ERR_SUCCESS } from '../include/mosquitto.js';
 import { MQTT_RC_ADMINISTRATIVE_ACTION } from '../include/mqtt_protocol.js';
 import { DL_APPEND } from '../deps/utlist.js';
@@ -64,11 +65,13 @@ export function mosquitto_client_keepalive(client: mosquitto | null): number {
 }
 
 /**
- * The TLS certificate the client presented. Always null: the port has no TLS listeners yet
- * (as a mosquitto built without WITH_TLS).
- * @adapted C returns an OpenSSL X509 pointer under WITH_TLS
+ * The certificate the client presented over TLS, or null (no TLS, or no certificate).
+ * @adapted C hands out a new reference to OpenSSL's X509; the port gives Node's X509Certificate
  */
-export function mosquitto_client_certificate(_client: mosquitto | null): unknown {
+export function mosquitto_client_certificate(client: mosquitto | null): X509Certificate | null {
+  if (client && client.ssl) {
+    return client.ssl.getPeerX509Certificate() ?? null;
+  }
   return null;
 }
 

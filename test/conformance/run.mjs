@@ -110,9 +110,10 @@ function missingCArtifacts(brokerDir, script) {
       // e.g. "c/auth_plugin_v%d.so" % plugin_ver: report the pattern if no expansion exists.
       const re = new RegExp(`^${p.split('%d').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\d+')}$`);
       const dir = join(brokerDir, dirname(p));
-      const any = existsSync(dir) && readdirNames(dir).some((f) => re.test(`${dirname(p)}/${f}`));
+      const any = existsSync(dir) && readdirNames(dir).some((f) => re.test(`${dirname(p)}/${f}`) || re.test(`${dirname(p)}/${f.replace(/\.js$/, '.so')}`));
       if (!any) found.add(p);
-    } else if (!existsSync(join(brokerDir, p))) {
+    } else if (!existsSync(join(brokerDir, p)) && !existsSync(join(brokerDir, p.replace(/\.so$/, '.js')))) {
+      /* The port loads the ES module beside a .so (src/broker/lib_load.ts). */
       found.add(p);
     }
   }

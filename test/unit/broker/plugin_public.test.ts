@@ -2,6 +2,9 @@
  * The broker API for plugins (plugin_public.ts): client facts with mosquitto's answers for a
  * missing client, the queue of plugin messages, changing a username, and kicking clients.
  */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { TLSSocket } from 'node:tls';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   MOSQ_ERR_ADMINISTRATIVE_ACTION,
@@ -71,6 +74,16 @@ describe('client facts', () => {
     expect(mosquitto_client_keepalive(c)).toBe(25);
     expect(mosquitto_client_sub_count(c)).toBe(3);
     expect(mosquitto_client_username(c)).toBe('u');
+    expect(mosquitto_client_certificate(c)).toBe(null);
+  });
+
+  it('gives the certificate a TLS client presented', () => {
+    const pem = readFileSync(new URL('../../../mosquitto-src/mosquitto-2.0.11/test/ssl/client.crt', import.meta.url));
+    const cert = new X509Certificate(pem);
+    const c = make_context('tls');
+    c.ssl = { getPeerX509Certificate: () => cert } as unknown as TLSSocket;
+    expect(mosquitto_client_certificate(c)?.subject).toContain('CN=test client');
+    c.ssl = { getPeerX509Certificate: () => undefined } as unknown as TLSSocket;
     expect(mosquitto_client_certificate(c)).toBe(null);
   });
 
