@@ -409,30 +409,18 @@ export function dynsec_clients__process_delete(j_responses: cJSON[], context: mo
 }
 
 /**
- * Reads a command's `username`, replying with the C's error for a missing one or one that is
- * not valid UTF-8 (null then).
- * @tsonly the C repeats these two checks at the head of each client command
- */
-function client__command_username(j_responses: cJSON[], context: mosquitto, command: cJSON, cmd_name: string,
-  correlation_data: string | null): string | null {
-  const { rc, value: username } = json_get_string(command, 'username', false);
-  if (rc !== MOSQ_ERR_SUCCESS || username === null) {
-    dynsec__command_reply(j_responses, context, cmd_name, 'Invalid/missing username', correlation_data);
-    return null;
-  }
-  if (mosquitto_validate_utf8(username, Buffer.byteLength(username)) !== MOSQ_ERR_SUCCESS) {
-    dynsec__command_reply(j_responses, context, cmd_name, 'Username not valid UTF-8', correlation_data);
-    return null;
-  }
-  return username;
-}
-
-/**
  * disableClient: the client may no longer log in; a connected one is kicked.
  */
 export function dynsec_clients__process_disable(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const username = client__command_username(j_responses, context, command, 'disableClient', correlation_data);
-  if (username === null) return MOSQ_ERR_INVAL;
+  const { rc: urc, value: username } = json_get_string(command, 'username', false);
+  if (urc !== MOSQ_ERR_SUCCESS || username === null) {
+    dynsec__command_reply(j_responses, context, 'disableClient', 'Invalid/missing username', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(username, Buffer.byteLength(username)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'disableClient', 'Username not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const client = dynsec_clients__find(username);
   if (client === null) {
@@ -458,8 +446,15 @@ export function dynsec_clients__process_disable(j_responses: cJSON[], context: m
  * enableClient: the client may log in again.
  */
 export function dynsec_clients__process_enable(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const username = client__command_username(j_responses, context, command, 'enableClient', correlation_data);
-  if (username === null) return MOSQ_ERR_INVAL;
+  const { rc: urc, value: username } = json_get_string(command, 'username', false);
+  if (urc !== MOSQ_ERR_SUCCESS || username === null) {
+    dynsec__command_reply(j_responses, context, 'enableClient', 'Invalid/missing username', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(username, Buffer.byteLength(username)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'enableClient', 'Username not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const client = dynsec_clients__find(username);
   if (client === null) {
@@ -486,8 +481,15 @@ export function dynsec_clients__process_enable(j_responses: cJSON[], context: mo
 export function dynsec_clients__process_set_id(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
   let clientid_heap: string | null = null;
 
-  const username = client__command_username(j_responses, context, command, 'setClientId', correlation_data);
-  if (username === null) return MOSQ_ERR_INVAL;
+  const { rc: urc, value: username } = json_get_string(command, 'username', false);
+  if (urc !== MOSQ_ERR_SUCCESS || username === null) {
+    dynsec__command_reply(j_responses, context, 'setClientId', 'Invalid/missing username', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(username, Buffer.byteLength(username)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'setClientId', 'Username not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const { rc, value: clientid } = json_get_string(command, 'clientid', true);
   if (rc !== MOSQ_ERR_SUCCESS) {
@@ -543,8 +545,15 @@ function client__set_password(client: dynsec__client, password: string): number 
  * setClientPassword: a new, non-empty password; a connected client is kicked.
  */
 export function dynsec_clients__process_set_password(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const username = client__command_username(j_responses, context, command, 'setClientPassword', correlation_data);
-  if (username === null) return MOSQ_ERR_INVAL;
+  const { rc: urc, value: username } = json_get_string(command, 'username', false);
+  if (urc !== MOSQ_ERR_SUCCESS || username === null) {
+    dynsec__command_reply(j_responses, context, 'setClientPassword', 'Invalid/missing username', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(username, Buffer.byteLength(username)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'setClientPassword', 'Username not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const { rc: prc, value: password } = json_get_string(command, 'password', false);
   if (prc !== MOSQ_ERR_SUCCESS || password === null) {
@@ -603,8 +612,15 @@ function client__remove_all_roles(client: dynsec__client): void {
 export function dynsec_clients__process_modify(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
   const rolelist = new Map<string, dynsec__rolelist>();
 
-  const username = client__command_username(j_responses, context, command, 'modifyClient', correlation_data);
-  if (username === null) return MOSQ_ERR_INVAL;
+  const { rc: urc, value: username } = json_get_string(command, 'username', false);
+  if (urc !== MOSQ_ERR_SUCCESS || username === null) {
+    dynsec__command_reply(j_responses, context, 'modifyClient', 'Invalid/missing username', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(username, Buffer.byteLength(username)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'modifyClient', 'Username not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const client = dynsec_clients__find(username);
   if (client === null) {
@@ -730,8 +746,15 @@ function add_client_to_json(client: dynsec__client, verbose: boolean): cJSON {
  * getClient: replies with the client's details.
  */
 export function dynsec_clients__process_get(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const username = client__command_username(j_responses, context, command, 'getClient', correlation_data);
-  if (username === null) return MOSQ_ERR_INVAL;
+  const { rc: urc, value: username } = json_get_string(command, 'username', false);
+  if (urc !== MOSQ_ERR_SUCCESS || username === null) {
+    dynsec__command_reply(j_responses, context, 'getClient', 'Invalid/missing username', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(username, Buffer.byteLength(username)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'getClient', 'Username not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const client = dynsec_clients__find(username);
   if (client === null) {
@@ -761,6 +784,8 @@ export function dynsec_clients__process_get(j_responses: cJSON[], context: mosqu
 /**
  * listClients: the total and the clients from `offset`, at most `count` of them (all when
  * negative), as usernames or, with `verbose`, full objects.
+ * @adapted the C's "Internal error" replies only follow cJSON allocation failures; building JS
+ * objects cannot fail that way
  */
 export function dynsec_clients__process_list(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
   const verbose = json_get_bool(command, 'verbose', true, false).value;
@@ -803,34 +828,29 @@ export function dynsec_clients__process_list(j_responses: cJSON[], context: mosq
 }
 
 /**
- * Reads a command's `rolename`, replying with the C's error for a missing one or one that is
- * not valid UTF-8 (null then).
- * @tsonly the C repeats these two checks in addClientRole and removeClientRole
- */
-function client__command_rolename(j_responses: cJSON[], context: mosquitto, command: cJSON, cmd_name: string,
-  correlation_data: string | null): string | null {
-  const { rc, value: rolename } = json_get_string(command, 'rolename', false);
-  if (rc !== MOSQ_ERR_SUCCESS || rolename === null) {
-    dynsec__command_reply(j_responses, context, cmd_name, 'Invalid/missing rolename', correlation_data);
-    return null;
-  }
-  if (mosquitto_validate_utf8(rolename, Buffer.byteLength(rolename)) !== MOSQ_ERR_SUCCESS) {
-    dynsec__command_reply(j_responses, context, cmd_name, 'Role name not valid UTF-8', correlation_data);
-    return null;
-  }
-  return rolename;
-}
-
-/**
  * addClientRole: gives the client a role with an optional priority; a connected client is
  * kicked.
  */
 export function dynsec_clients__process_add_role(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const username = client__command_username(j_responses, context, command, 'addClientRole', correlation_data);
-  if (username === null) return MOSQ_ERR_INVAL;
+  const { rc: urc, value: username } = json_get_string(command, 'username', false);
+  if (urc !== MOSQ_ERR_SUCCESS || username === null) {
+    dynsec__command_reply(j_responses, context, 'addClientRole', 'Invalid/missing username', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(username, Buffer.byteLength(username)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'addClientRole', 'Username not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
-  const rolename = client__command_rolename(j_responses, context, command, 'addClientRole', correlation_data);
-  if (rolename === null) return MOSQ_ERR_INVAL;
+  const { rc: rrc, value: rolename } = json_get_string(command, 'rolename', false);
+  if (rrc !== MOSQ_ERR_SUCCESS || rolename === null) {
+    dynsec__command_reply(j_responses, context, 'addClientRole', 'Invalid/missing rolename', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(rolename, Buffer.byteLength(rolename)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'addClientRole', 'Role name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
   const priority = json_get_int(command, 'priority', true, -1).value;
 
   const client = dynsec_clients__find(username);
@@ -866,11 +886,25 @@ export function dynsec_clients__process_add_role(j_responses: cJSON[], context: 
  * removeClientRole: takes a role from the client; a connected client is kicked.
  */
 export function dynsec_clients__process_remove_role(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const username = client__command_username(j_responses, context, command, 'removeClientRole', correlation_data);
-  if (username === null) return MOSQ_ERR_INVAL;
+  const { rc: urc, value: username } = json_get_string(command, 'username', false);
+  if (urc !== MOSQ_ERR_SUCCESS || username === null) {
+    dynsec__command_reply(j_responses, context, 'removeClientRole', 'Invalid/missing username', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(username, Buffer.byteLength(username)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'removeClientRole', 'Username not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
-  const rolename = client__command_rolename(j_responses, context, command, 'removeClientRole', correlation_data);
-  if (rolename === null) return MOSQ_ERR_INVAL;
+  const { rc: rrc, value: rolename } = json_get_string(command, 'rolename', false);
+  if (rrc !== MOSQ_ERR_SUCCESS || rolename === null) {
+    dynsec__command_reply(j_responses, context, 'removeClientRole', 'Invalid/missing rolename', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(rolename, Buffer.byteLength(rolename)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'removeClientRole', 'Role name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const client = dynsec_clients__find(username);
   if (client === null) {

@@ -87,33 +87,28 @@ function group__free_item(group: dynsec__group | null): void {
 }
 
 /**
- * Reads a command's string member `name` and checks it is UTF-8, replying with the C's error
- * (`what` names the member in it) and giving null when it is missing or invalid.
- * @tsonly the C repeats these checks at the head of each group command
- */
-function group__command_string(j_responses: cJSON[], context: mosquitto, command: cJSON, cmd_name: string, name: string,
-  what: string, correlation_data: string | null): string | null {
-  const { rc, value } = json_get_string(command, name, false);
-  if (rc !== MOSQ_ERR_SUCCESS || value === null) {
-    dynsec__command_reply(j_responses, context, cmd_name, `Invalid/missing ${name}`, correlation_data);
-    return null;
-  }
-  if (mosquitto_validate_utf8(value, Buffer.byteLength(value)) !== MOSQ_ERR_SUCCESS) {
-    dynsec__command_reply(j_responses, context, cmd_name, `${what} not valid UTF-8`, correlation_data);
-    return null;
-  }
-  return value;
-}
-
-/**
  * addGroupRole: gives the group a role with an optional priority and kicks its members.
  */
 export function dynsec_groups__process_add_role(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const groupname = group__command_string(j_responses, context, command, 'addGroupRole', 'groupname', 'Group name', correlation_data);
-  if (groupname === null) return MOSQ_ERR_INVAL;
+  const { rc: grc, value: groupname } = json_get_string(command, 'groupname', false);
+  if (grc !== MOSQ_ERR_SUCCESS || groupname === null) {
+    dynsec__command_reply(j_responses, context, 'addGroupRole', 'Invalid/missing groupname', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(groupname, Buffer.byteLength(groupname)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'addGroupRole', 'Group name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
-  const rolename = group__command_string(j_responses, context, command, 'addGroupRole', 'rolename', 'Role name', correlation_data);
-  if (rolename === null) return MOSQ_ERR_INVAL;
+  const { rc: rrc, value: rolename } = json_get_string(command, 'rolename', false);
+  if (rrc !== MOSQ_ERR_SUCCESS || rolename === null) {
+    dynsec__command_reply(j_responses, context, 'addGroupRole', 'Invalid/missing rolename', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(rolename, Buffer.byteLength(rolename)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'addGroupRole', 'Role name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
   const priority = json_get_int(command, 'priority', true, -1).value;
 
   const group = dynsec_groups__find(groupname);
@@ -287,8 +282,15 @@ export function dynsec_groups__config_save(tree: cJSON_object): number {
  * createGroup: a new group with optional text name, description and roles (which must exist).
  */
 export function dynsec_groups__process_create(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const groupname = group__command_string(j_responses, context, command, 'createGroup', 'groupname', 'Group name', correlation_data);
-  if (groupname === null) return MOSQ_ERR_INVAL;
+  const { rc: grc, value: groupname } = json_get_string(command, 'groupname', false);
+  if (grc !== MOSQ_ERR_SUCCESS || groupname === null) {
+    dynsec__command_reply(j_responses, context, 'createGroup', 'Invalid/missing groupname', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(groupname, Buffer.byteLength(groupname)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'createGroup', 'Group name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const text_name = json_get_string(command, 'textname', true);
   if (text_name.rc !== MOSQ_ERR_SUCCESS) {
@@ -343,8 +345,15 @@ export function dynsec_groups__process_create(j_responses: cJSON[], context: mos
  * deleteGroup: kicks the group's members, then removes its roles, clients and the group.
  */
 export function dynsec_groups__process_delete(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const groupname = group__command_string(j_responses, context, command, 'deleteGroup', 'groupname', 'Group name', correlation_data);
-  if (groupname === null) return MOSQ_ERR_INVAL;
+  const { rc: grc, value: groupname } = json_get_string(command, 'groupname', false);
+  if (grc !== MOSQ_ERR_SUCCESS || groupname === null) {
+    dynsec__command_reply(j_responses, context, 'deleteGroup', 'Invalid/missing groupname', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(groupname, Buffer.byteLength(groupname)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'deleteGroup', 'Group name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const group = dynsec_groups__find(groupname);
   if (group) {
@@ -410,11 +419,25 @@ export function dynsec_groups__add_client(username: string, groupname: string, p
  * whatever the outcome.
  */
 export function dynsec_groups__process_add_client(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const username = group__command_string(j_responses, context, command, 'addGroupClient', 'username', 'Username', correlation_data);
-  if (username === null) return MOSQ_ERR_INVAL;
+  const { rc: urc, value: username } = json_get_string(command, 'username', false);
+  if (urc !== MOSQ_ERR_SUCCESS || username === null) {
+    dynsec__command_reply(j_responses, context, 'addGroupClient', 'Invalid/missing username', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(username, Buffer.byteLength(username)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'addGroupClient', 'Username not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
-  const groupname = group__command_string(j_responses, context, command, 'addGroupClient', 'groupname', 'Group name', correlation_data);
-  if (groupname === null) return MOSQ_ERR_INVAL;
+  const { rc: grc, value: groupname } = json_get_string(command, 'groupname', false);
+  if (grc !== MOSQ_ERR_SUCCESS || groupname === null) {
+    dynsec__command_reply(j_responses, context, 'addGroupClient', 'Invalid/missing groupname', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(groupname, Buffer.byteLength(groupname)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'addGroupClient', 'Group name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const priority = json_get_int(command, 'priority', true, -1).value;
 
@@ -494,11 +517,25 @@ export function dynsec_groups__remove_client(username: string, groupname: string
  * removeGroupClient: takes a client out of a group; the client is kicked whatever the outcome.
  */
 export function dynsec_groups__process_remove_client(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const username = group__command_string(j_responses, context, command, 'removeGroupClient', 'username', 'Username', correlation_data);
-  if (username === null) return MOSQ_ERR_INVAL;
+  const { rc: urc, value: username } = json_get_string(command, 'username', false);
+  if (urc !== MOSQ_ERR_SUCCESS || username === null) {
+    dynsec__command_reply(j_responses, context, 'removeGroupClient', 'Invalid/missing username', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(username, Buffer.byteLength(username)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'removeGroupClient', 'Username not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
-  const groupname = group__command_string(j_responses, context, command, 'removeGroupClient', 'groupname', 'Group name', correlation_data);
-  if (groupname === null) return MOSQ_ERR_INVAL;
+  const { rc: grc, value: groupname } = json_get_string(command, 'groupname', false);
+  if (grc !== MOSQ_ERR_SUCCESS || groupname === null) {
+    dynsec__command_reply(j_responses, context, 'removeGroupClient', 'Invalid/missing groupname', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(groupname, Buffer.byteLength(groupname)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'removeGroupClient', 'Group name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const rc = dynsec_groups__remove_client(username, groupname, true);
   if (rc === MOSQ_ERR_SUCCESS) {
@@ -545,6 +582,8 @@ function add_group_to_json(group: dynsec__group): cJSON_object {
 /**
  * listGroups: the total and the groups from `offset`, at most `count` of them (all when
  * negative), as names or, with `verbose`, full objects.
+ * @adapted the C's "Internal error" replies only follow cJSON allocation failures; building JS
+ * objects cannot fail that way
  */
 export function dynsec_groups__process_list(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
   const verbose = json_get_bool(command, 'verbose', true, false).value;
@@ -595,8 +634,15 @@ export function dynsec_groups__process_list(j_responses: cJSON[], context: mosqu
  * getGroup: replies with the group's details.
  */
 export function dynsec_groups__process_get(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const groupname = group__command_string(j_responses, context, command, 'getGroup', 'groupname', 'Group name', correlation_data);
-  if (groupname === null) return MOSQ_ERR_INVAL;
+  const { rc: grc, value: groupname } = json_get_string(command, 'groupname', false);
+  if (grc !== MOSQ_ERR_SUCCESS || groupname === null) {
+    dynsec__command_reply(j_responses, context, 'getGroup', 'Invalid/missing groupname', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(groupname, Buffer.byteLength(groupname)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'getGroup', 'Group name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const j_data: cJSON_object = {};
   const tree: cJSON_object = {
@@ -628,11 +674,25 @@ export function dynsec_groups__process_get(j_responses: cJSON[], context: mosqui
  * removeGroupRole: takes a role from the group and kicks its members.
  */
 export function dynsec_groups__process_remove_role(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const groupname = group__command_string(j_responses, context, command, 'removeGroupRole', 'groupname', 'Group name', correlation_data);
-  if (groupname === null) return MOSQ_ERR_INVAL;
+  const { rc: grc, value: groupname } = json_get_string(command, 'groupname', false);
+  if (grc !== MOSQ_ERR_SUCCESS || groupname === null) {
+    dynsec__command_reply(j_responses, context, 'removeGroupRole', 'Invalid/missing groupname', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(groupname, Buffer.byteLength(groupname)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'removeGroupRole', 'Group name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
-  const rolename = group__command_string(j_responses, context, command, 'removeGroupRole', 'rolename', 'Role name', correlation_data);
-  if (rolename === null) return MOSQ_ERR_INVAL;
+  const { rc: rrc, value: rolename } = json_get_string(command, 'rolename', false);
+  if (rrc !== MOSQ_ERR_SUCCESS || rolename === null) {
+    dynsec__command_reply(j_responses, context, 'removeGroupRole', 'Invalid/missing rolename', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(rolename, Buffer.byteLength(rolename)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'removeGroupRole', 'Role name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const group = dynsec_groups__find(groupname);
   if (group === null) {
@@ -667,8 +727,15 @@ export function dynsec_groups__process_remove_role(j_responses: cJSON[], context
 export function dynsec_groups__process_modify(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
   const rolelist = new Map<string, dynsec__rolelist>();
 
-  const groupname = group__command_string(j_responses, context, command, 'modifyGroup', 'groupname', 'Group name', correlation_data);
-  if (groupname === null) return MOSQ_ERR_INVAL;
+  const { rc: grc, value: groupname } = json_get_string(command, 'groupname', false);
+  if (grc !== MOSQ_ERR_SUCCESS || groupname === null) {
+    dynsec__command_reply(j_responses, context, 'modifyGroup', 'Invalid/missing groupname', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(groupname, Buffer.byteLength(groupname)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'modifyGroup', 'Group name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const group = dynsec_groups__find(groupname);
   if (group === null) {
@@ -744,8 +811,15 @@ export function dynsec_groups__process_modify(j_responses: cJSON[], context: mos
  */
 export function dynsec_groups__process_set_anonymous_group(j_responses: cJSON[], context: mosquitto, command: cJSON,
   correlation_data: string | null): number {
-  const groupname = group__command_string(j_responses, context, command, 'setAnonymousGroup', 'groupname', 'Group name', correlation_data);
-  if (groupname === null) return MOSQ_ERR_INVAL;
+  const { rc: grc, value: groupname } = json_get_string(command, 'groupname', false);
+  if (grc !== MOSQ_ERR_SUCCESS || groupname === null) {
+    dynsec__command_reply(j_responses, context, 'setAnonymousGroup', 'Invalid/missing groupname', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(groupname, Buffer.byteLength(groupname)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'setAnonymousGroup', 'Group name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const group = dynsec_groups__find(groupname);
   if (group === null) {
@@ -770,6 +844,8 @@ export function dynsec_groups__process_set_anonymous_group(j_responses: cJSON[],
 
 /**
  * getAnonymousGroup: replies with the anonymous group's name ("" when there is none).
+ * @adapted the C's "Internal error" replies only follow cJSON allocation failures; building JS
+ * objects cannot fail that way
  */
 export function dynsec_groups__process_get_anonymous_group(j_responses: cJSON[], context: mosquitto, _command: cJSON,
   correlation_data: string | null): number {

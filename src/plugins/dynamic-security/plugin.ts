@@ -201,6 +201,8 @@ function dynsec__process_set_default_acl_access(j_responses: cJSON[], context: m
 
 /**
  * getDefaultACLAccess: replies with the four default access settings.
+ * @adapted the C's "Internal error" replies only follow cJSON allocation failures; building JS
+ * objects cannot fail that way
  */
 function dynsec__process_get_default_acl_access(j_responses: cJSON[], context: mosquitto, _command: cJSON,
   correlation_data: string | null): number {

@@ -217,22 +217,6 @@ function role__acls_new(): dynsec__acls {
 }
 
 /**
- * Fills the six ACL lists of `acls` from a JSON `acls` array.
- * @tsonly the C repeats this chain of six dynsec_roles__acl_load calls in three places
- */
-function role__acls_load(j_acls: cJSON[], acls: dynsec__acls): number {
-  if (dynsec_roles__acl_load(j_acls, ACL_TYPE_PUB_C_SEND, acls.publish_c_send) !== 0
-      || dynsec_roles__acl_load(j_acls, ACL_TYPE_PUB_C_RECV, acls.publish_c_recv) !== 0
-      || dynsec_roles__acl_load(j_acls, ACL_TYPE_SUB_LITERAL, acls.subscribe_literal) !== 0
-      || dynsec_roles__acl_load(j_acls, ACL_TYPE_SUB_PATTERN, acls.subscribe_pattern) !== 0
-      || dynsec_roles__acl_load(j_acls, ACL_TYPE_UNSUB_LITERAL, acls.unsubscribe_literal) !== 0
-      || dynsec_roles__acl_load(j_acls, ACL_TYPE_UNSUB_PATTERN, acls.unsubscribe_pattern) !== 0) {
-    return 1;
-  }
-  return 0;
-}
-
-/**
  * Loads the config's `roles` array: name, text name and description, ACLs. Entries without a
  * string name are skipped; 1 when `roles` is not an array.
  * @adapted a member that is present but not a string is a NULL valuestring in cJSON, whose copy
@@ -285,7 +269,12 @@ export function dynsec_roles__config_load(tree: cJSON): number {
       /* ACLs */
       const j_acls = cJSON_GetObjectItem(j_role, 'acls');
       if (Array.isArray(j_acls)) {
-        if (role__acls_load(j_acls, role.acls) !== 0) {
+        if (dynsec_roles__acl_load(j_acls, ACL_TYPE_PUB_C_SEND, role.acls.publish_c_send) !== 0
+            || dynsec_roles__acl_load(j_acls, ACL_TYPE_PUB_C_RECV, role.acls.publish_c_recv) !== 0
+            || dynsec_roles__acl_load(j_acls, ACL_TYPE_SUB_LITERAL, role.acls.subscribe_literal) !== 0
+            || dynsec_roles__acl_load(j_acls, ACL_TYPE_SUB_PATTERN, role.acls.subscribe_pattern) !== 0
+            || dynsec_roles__acl_load(j_acls, ACL_TYPE_UNSUB_LITERAL, role.acls.unsubscribe_literal) !== 0
+            || dynsec_roles__acl_load(j_acls, ACL_TYPE_UNSUB_PATTERN, role.acls.unsubscribe_pattern) !== 0) {
           continue;
         }
       }
@@ -299,30 +288,18 @@ export function dynsec_roles__config_load(tree: cJSON): number {
 }
 
 /**
- * Reads a command's `rolename`, replying with the C's error for a missing one or one that is
- * not valid UTF-8 (null then).
- * @tsonly the C repeats these two checks at the head of each role command
- */
-function role__command_rolename(j_responses: cJSON[], context: mosquitto, command: cJSON, cmd_name: string,
-  correlation_data: string | null): string | null {
-  const { rc, value: rolename } = json_get_string(command, 'rolename', false);
-  if (rc !== MOSQ_ERR_SUCCESS || rolename === null) {
-    dynsec__command_reply(j_responses, context, cmd_name, 'Invalid/missing rolename', correlation_data);
-    return null;
-  }
-  if (mosquitto_validate_utf8(rolename, Buffer.byteLength(rolename)) !== MOSQ_ERR_SUCCESS) {
-    dynsec__command_reply(j_responses, context, cmd_name, 'Role name not valid UTF-8', correlation_data);
-    return null;
-  }
-  return rolename;
-}
-
-/**
  * createRole: a new role with optional text name, description and ACLs.
  */
 export function dynsec_roles__process_create(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const rolename = role__command_rolename(j_responses, context, command, 'createRole', correlation_data);
-  if (rolename === null) return MOSQ_ERR_INVAL;
+  const { rc: rrc, value: rolename } = json_get_string(command, 'rolename', false);
+  if (rrc !== MOSQ_ERR_SUCCESS || rolename === null) {
+    dynsec__command_reply(j_responses, context, 'createRole', 'Invalid/missing rolename', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(rolename, Buffer.byteLength(rolename)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'createRole', 'Role name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const text_name = json_get_string(command, 'textname', true);
   if (text_name.rc !== MOSQ_ERR_SUCCESS) {
@@ -353,7 +330,12 @@ export function dynsec_roles__process_create(j_responses: cJSON[], context: mosq
   /* ACLs */
   const j_acls = cJSON_GetObjectItem(command, 'acls');
   if (Array.isArray(j_acls)) {
-    if (role__acls_load(j_acls, role.acls) !== 0) {
+    if (dynsec_roles__acl_load(j_acls, ACL_TYPE_PUB_C_SEND, role.acls.publish_c_send) !== 0
+        || dynsec_roles__acl_load(j_acls, ACL_TYPE_PUB_C_RECV, role.acls.publish_c_recv) !== 0
+        || dynsec_roles__acl_load(j_acls, ACL_TYPE_SUB_LITERAL, role.acls.subscribe_literal) !== 0
+        || dynsec_roles__acl_load(j_acls, ACL_TYPE_SUB_PATTERN, role.acls.subscribe_pattern) !== 0
+        || dynsec_roles__acl_load(j_acls, ACL_TYPE_UNSUB_LITERAL, role.acls.unsubscribe_literal) !== 0
+        || dynsec_roles__acl_load(j_acls, ACL_TYPE_UNSUB_PATTERN, role.acls.unsubscribe_pattern) !== 0) {
       dynsec__command_reply(j_responses, context, 'createRole', 'Internal error', correlation_data);
       role__free_item(role, false);
       return MOSQ_ERR_NOMEM;
@@ -402,8 +384,15 @@ function role__remove_all_groups(role: dynsec__role): void {
  * deleteRole: takes the role from its clients and groups (kicking them) and removes it.
  */
 export function dynsec_roles__process_delete(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const rolename = role__command_rolename(j_responses, context, command, 'deleteRole', correlation_data);
-  if (rolename === null) return MOSQ_ERR_INVAL;
+  const { rc: rrc, value: rolename } = json_get_string(command, 'rolename', false);
+  if (rrc !== MOSQ_ERR_SUCCESS || rolename === null) {
+    dynsec__command_reply(j_responses, context, 'deleteRole', 'Invalid/missing rolename', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(rolename, Buffer.byteLength(rolename)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'deleteRole', 'Role name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const role = dynsec_roles__find(rolename);
   if (role) {
@@ -444,6 +433,8 @@ function add_role_to_json(role: dynsec__role, verbose: boolean): cJSON {
 /**
  * listRoles: the total and the roles from `offset`, at most `count` of them (all when
  * negative), as names or, with `verbose`, full objects.
+ * @adapted the C's "Internal error" replies only follow cJSON allocation failures; building JS
+ * objects cannot fail that way
  */
 export function dynsec_roles__process_list(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
   const verbose = json_get_bool(command, 'verbose', true, false).value;
@@ -513,8 +504,15 @@ function role__acllist_for_type(role: dynsec__role, acltype: string): Map<string
  * with that topic is already in the type's list, and kicks the role's clients.
  */
 export function dynsec_roles__process_add_acl(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const rolename = role__command_rolename(j_responses, context, command, 'addRoleACL', correlation_data);
-  if (rolename === null) return MOSQ_ERR_INVAL;
+  const { rc: rrc, value: rolename } = json_get_string(command, 'rolename', false);
+  if (rrc !== MOSQ_ERR_SUCCESS || rolename === null) {
+    dynsec__command_reply(j_responses, context, 'addRoleACL', 'Invalid/missing rolename', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(rolename, Buffer.byteLength(rolename)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'addRoleACL', 'Role name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const role = dynsec_roles__find(rolename);
   if (role === null) {
@@ -578,8 +576,15 @@ export function dynsec_roles__process_add_acl(j_responses: cJSON[], context: mos
  * clients.
  */
 export function dynsec_roles__process_remove_acl(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const rolename = role__command_rolename(j_responses, context, command, 'removeRoleACL', correlation_data);
-  if (rolename === null) return MOSQ_ERR_INVAL;
+  const { rc: rrc, value: rolename } = json_get_string(command, 'rolename', false);
+  if (rrc !== MOSQ_ERR_SUCCESS || rolename === null) {
+    dynsec__command_reply(j_responses, context, 'removeRoleACL', 'Invalid/missing rolename', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(rolename, Buffer.byteLength(rolename)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'removeRoleACL', 'Role name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const role = dynsec_roles__find(rolename);
   if (role === null) {
@@ -635,8 +640,15 @@ export function dynsec_roles__process_remove_acl(j_responses: cJSON[], context: 
  * getRole: replies with the role's details.
  */
 export function dynsec_roles__process_get(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const rolename = role__command_rolename(j_responses, context, command, 'getRole', correlation_data);
-  if (rolename === null) return MOSQ_ERR_INVAL;
+  const { rc: rrc, value: rolename } = json_get_string(command, 'rolename', false);
+  if (rrc !== MOSQ_ERR_SUCCESS || rolename === null) {
+    dynsec__command_reply(j_responses, context, 'getRole', 'Invalid/missing rolename', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(rolename, Buffer.byteLength(rolename)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'getRole', 'Role name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const role = dynsec_roles__find(rolename);
   if (role === null) {
@@ -664,8 +676,15 @@ export function dynsec_roles__process_get(j_responses: cJSON[], context: mosquit
  * replaces all the role's ACLs). The role's clients are not kicked, as in the C.
  */
 export function dynsec_roles__process_modify(j_responses: cJSON[], context: mosquitto, command: cJSON, correlation_data: string | null): number {
-  const rolename = role__command_rolename(j_responses, context, command, 'modifyRole', correlation_data);
-  if (rolename === null) return MOSQ_ERR_INVAL;
+  const { rc: rrc, value: rolename } = json_get_string(command, 'rolename', false);
+  if (rrc !== MOSQ_ERR_SUCCESS || rolename === null) {
+    dynsec__command_reply(j_responses, context, 'modifyRole', 'Invalid/missing rolename', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
+  if (mosquitto_validate_utf8(rolename, Buffer.byteLength(rolename)) !== MOSQ_ERR_SUCCESS) {
+    dynsec__command_reply(j_responses, context, 'modifyRole', 'Role name not valid UTF-8', correlation_data);
+    return MOSQ_ERR_INVAL;
+  }
 
   const role = dynsec_roles__find(rolename);
   if (role === null) {
@@ -686,7 +705,12 @@ export function dynsec_roles__process_modify(j_responses: cJSON[], context: mosq
   const j_acls = cJSON_GetObjectItem(command, 'acls');
   if (Array.isArray(j_acls)) {
     const tmp = role__acls_new();
-    if (role__acls_load(j_acls, tmp) !== 0) {
+    if (dynsec_roles__acl_load(j_acls, ACL_TYPE_PUB_C_SEND, tmp.publish_c_send) !== 0
+        || dynsec_roles__acl_load(j_acls, ACL_TYPE_PUB_C_RECV, tmp.publish_c_recv) !== 0
+        || dynsec_roles__acl_load(j_acls, ACL_TYPE_SUB_LITERAL, tmp.subscribe_literal) !== 0
+        || dynsec_roles__acl_load(j_acls, ACL_TYPE_SUB_PATTERN, tmp.subscribe_pattern) !== 0
+        || dynsec_roles__acl_load(j_acls, ACL_TYPE_UNSUB_LITERAL, tmp.unsubscribe_literal) !== 0
+        || dynsec_roles__acl_load(j_acls, ACL_TYPE_UNSUB_PATTERN, tmp.unsubscribe_pattern) !== 0) {
       dynsec__command_reply(j_responses, context, 'modifyRole', 'Internal error', correlation_data);
       return MOSQ_ERR_NOMEM;
     }
