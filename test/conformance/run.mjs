@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
-const OUTPUT_LINES = 60;
+const OUTPUT_LINES = Number(process.env.MOSQ_CONFORMANCE_OUTPUT_LINES ?? 60);
 // Scripts that take longer than any sane default by design (seconds they may take; they start
 // first so the other jobs carry the rest). 06-bridge-clean-session restarts two brokers six
 // times with two 10 s sleeps each: about 135 s against the real mosquitto.
@@ -32,7 +32,8 @@ function usage(msg) {
 environment:
   MOSQ_CONFORMANCE_BROKER=/path   run that broker binary instead of dist/bin/mosquitto.js
   MOSQ_CONFORMANCE_PYTHON=python  interpreter for the scripts (default python3)
-  MOSQ_CONFORMANCE_BASE_PORT=P    default for --base-port`);
+  MOSQ_CONFORMANCE_BASE_PORT=P    default for --base-port
+  MOSQ_CONFORMANCE_OUTPUT_LINES=N lines of a failed script's output to print (default 60)`);
   process.exit(2);
 }
 
