@@ -10,7 +10,7 @@
 import type { Socket } from 'node:net';
 import { MOSQ_ERR_CONN_LOST, MOSQ_ERR_SUCCESS } from '../include/mosquitto.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
-import { net__read_available } from '../lib/net_mosq.js';
+import { net__flush, net__read_available } from '../lib/net_mosq.js';
 import { packet__read, packet__write } from '../lib/packet_mosq.js';
 import { do_disconnect, loop__update_time, loop__wakeup_after_events } from './loop.js';
 import type { mosquitto__listener_sock } from './mosquitto_broker_internal.js';
@@ -148,4 +148,5 @@ function loop_handle_reads_writes(context: mosquitto, chunk: Buffer): void {
     }
   } while (context.sock && net__read_available(context) > 0);
   context.in_chunk = null;
+  net__flush(context);
 }

@@ -422,6 +422,17 @@ function uncork(sock: Duplex): void {
 }
 
 /**
+ * Sends what the client's socket has corked so far in this tick, ahead of the other sockets.
+ * @tsonly called when a client's chunk has been handled: its acknowledgements then leave before
+ *   the copies queued for subscribers, so a publisher waiting for PUBACKs does not wait behind
+ *   their sends
+ */
+export function net__flush(mosq: mosquitto): void {
+  const sock = mosq.sock;
+  if (sock && sock.writableCorked) sock.uncork();
+}
+
+/**
  * Writes bytes to the client's socket and returns how many were taken, 0 when the socket cannot
  * take more now (C's EAGAIN), or -1 when the socket is gone.
  * @adapted packets written in the same tick are corked together and leave in one send; Node
