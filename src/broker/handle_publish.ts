@@ -57,7 +57,7 @@ import {
   db__ready_for_flight,
   db__ready_for_queue,
 } from './database.js';
-import { log__printf } from './logging.js';
+import { log__enabled, log__printf } from './logging.js';
 import { db, mosq_mo_client } from './mosquitto_broker_internal.js';
 import type { mosquitto_msg_store } from './mosquitto_broker_internal.js';
 import { plugin__handle_message } from './plugin.js';
@@ -263,7 +263,9 @@ export function handle__publish(context: mosquitto): number {
       return rc;
     }
 
-    log__printf(null, MOSQ_LOG_DEBUG, `Received PUBLISH from ${context.id} (d${dup}, q${msg.qos}, r${Number(msg.retain)}, m${msg.source_mid}, '${topic}', ... (${msg.payloadlen} bytes))`);
+    if (log__enabled(MOSQ_LOG_DEBUG)) {
+      log__printf(null, MOSQ_LOG_DEBUG, `Received PUBLISH from ${context.id} (d${dup}, q${msg.qos}, r${Number(msg.retain)}, m${msg.source_mid}, '${topic}', ... (${msg.payloadlen} bytes))`);
+    }
 
     if (topic.startsWith('$CONTROL/')) {
       rc = control__process(context, msg);

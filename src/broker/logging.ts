@@ -265,7 +265,7 @@ function log__vprintf(priority: number, msg: string): number {
     log_fptr = db.config.log_fptr;
   }
 
-  if ((log_priorities & priority) && log_destinations !== MQTT3_LOG_NONE) {
+  if (log__enabled(priority)) {
     switch (priority) {
       case MOSQ_LOG_SUBSCRIBE: topic = '$SYS/broker/log/M/subscribe'; syslog_priority = LOG_NOTICE; break;
       case MOSQ_LOG_UNSUBSCRIBE: topic = '$SYS/broker/log/M/unsubscribe'; syslog_priority = LOG_NOTICE; break;
@@ -314,6 +314,15 @@ function log__vprintf(priority: number, msg: string): number {
     }
   }
   return MOSQ_ERR_SUCCESS;
+}
+
+/**
+ * Whether a message of this type (MOSQ_LOG_*) is written anywhere.
+ * @tsonly C checks this inside log__printf before it formats the line; the port's callers format
+ *   first, so those on the per-message path ask first and build no line that nobody keeps
+ */
+export function log__enabled(priority: number): boolean {
+  return (log_priorities & priority) !== 0 && log_destinations !== MQTT3_LOG_NONE;
 }
 
 /** Logs one broker message of the given type (MOSQ_LOG_*); `mosq` is unused, as in C. */

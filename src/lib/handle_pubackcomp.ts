@@ -6,7 +6,7 @@
 import { MOSQ_ERR_NOT_FOUND, MOSQ_ERR_PROTOCOL, MOSQ_ERR_SUCCESS, MOSQ_LOG_DEBUG, MOSQ_LOG_WARNING } from '../include/mosquitto.js';
 import { CMD_PUBACK } from '../include/mqtt_protocol.js';
 import { db__message_delete_outgoing } from '../broker/database.js';
-import { log__printf } from '../broker/logging.js';
+import { log__enabled, log__printf } from '../broker/logging.js';
 import { mosq_cs_active, mosq_ms_wait_for_pubcomp, mosq_p_mqtt5 } from './mosquitto_internal.js';
 import type { mosquitto } from './mosquitto_internal.js';
 import { packet__read_byte, packet__read_uint16 } from './packet_datatypes.js';
@@ -46,7 +46,9 @@ export function handle__pubackcomp(mosq: mosquitto, type: string): number {
     }
   }
 
-  log__printf(null, MOSQ_LOG_DEBUG, `Received ${type} from ${mosq.id} (Mid: ${mid}, RC:${reason_code})`);
+  if (log__enabled(MOSQ_LOG_DEBUG)) {
+    log__printf(null, MOSQ_LOG_DEBUG, `Received ${type} from ${mosq.id} (Mid: ${mid}, RC:${reason_code})`);
+  }
 
   const rc = db__message_delete_outgoing(mosq, mid, mosq_ms_wait_for_pubcomp, qos);
   if (rc === MOSQ_ERR_NOT_FOUND) {

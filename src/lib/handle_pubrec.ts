@@ -6,7 +6,7 @@
 import { MOSQ_ERR_NOT_FOUND, MOSQ_ERR_PROTOCOL, MOSQ_ERR_SUCCESS, MOSQ_LOG_DEBUG, MOSQ_LOG_WARNING } from '../include/mosquitto.js';
 import { CMD_PUBREC } from '../include/mqtt_protocol.js';
 import { db__message_delete_outgoing, db__message_update_outgoing } from '../broker/database.js';
-import { log__printf } from '../broker/logging.js';
+import { log__enabled, log__printf } from '../broker/logging.js';
 import { mosq_cs_active, mosq_ms_wait_for_pubcomp, mosq_ms_wait_for_pubrec, mosq_p_mqtt5 } from './mosquitto_internal.js';
 import type { mosquitto } from './mosquitto_internal.js';
 import { packet__read_byte, packet__read_uint16 } from './packet_datatypes.js';
@@ -43,7 +43,9 @@ export function handle__pubrec(mosq: mosquitto): number {
     }
   }
 
-  log__printf(null, MOSQ_LOG_DEBUG, `Received PUBREC from ${mosq.id} (Mid: ${mid})`);
+  if (log__enabled(MOSQ_LOG_DEBUG)) {
+    log__printf(null, MOSQ_LOG_DEBUG, `Received PUBREC from ${mosq.id} (Mid: ${mid})`);
+  }
 
   if (reason_code < 0x80) {
     rc = db__message_update_outgoing(mosq, mid, mosq_ms_wait_for_pubcomp, 2);

@@ -6,7 +6,7 @@
 import { MOSQ_ERR_NOT_FOUND, MOSQ_ERR_PROTOCOL, MOSQ_ERR_SUCCESS, MOSQ_LOG_DEBUG } from '../include/mosquitto.js';
 import { CMD_PUBREL } from '../include/mqtt_protocol.js';
 import { db__message_release_incoming } from '../broker/database.js';
-import { log__printf } from '../broker/logging.js';
+import { log__enabled, log__printf } from '../broker/logging.js';
 import { mosq_cs_active, mosq_p_mqtt31, mosq_p_mqtt5 } from './mosquitto_internal.js';
 import type { mosquitto } from './mosquitto_internal.js';
 import { packet__read_byte, packet__read_uint16 } from './packet_datatypes.js';
@@ -47,7 +47,9 @@ export function handle__pubrel(mosq: mosquitto): number {
     }
   }
 
-  log__printf(null, MOSQ_LOG_DEBUG, `Received PUBREL from ${mosq.id} (Mid: ${mid})`);
+  if (log__enabled(MOSQ_LOG_DEBUG)) {
+    log__printf(null, MOSQ_LOG_DEBUG, `Received PUBREL from ${mosq.id} (Mid: ${mid})`);
+  }
 
   rc = db__message_release_incoming(mosq, mid);
   if (rc === MOSQ_ERR_NOT_FOUND) {

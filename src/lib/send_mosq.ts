@@ -12,7 +12,7 @@ import {
   CMD_PUBREC,
   CMD_PUBREL,
 } from '../include/mqtt_protocol.js';
-import { log__printf } from '../broker/logging.js';
+import { log__enabled, log__printf } from '../broker/logging.js';
 import { mosq_p_mqtt5 } from './mosquitto_internal.js';
 import type { mosquitto } from './mosquitto_internal.js';
 import { packet__alloc, packet__new, packet__queue } from './packet_mosq.js';
@@ -40,21 +40,27 @@ export function send__pingresp(mosq: mosquitto): number {
 
 /** Acknowledges a QoS 1 PUBLISH, freeing a receive slot. */
 export function send__puback(mosq: mosquitto, mid: number, reason_code: number, properties: mosquitto_property[] | null): number {
-  log__printf(null, MOSQ_LOG_DEBUG, `Sending PUBACK to ${mosq.id} (m${mid}, rc${reason_code})`);
+  if (log__enabled(MOSQ_LOG_DEBUG)) {
+    log__printf(null, MOSQ_LOG_DEBUG, `Sending PUBACK to ${mosq.id} (m${mid}, rc${reason_code})`);
+  }
   util__increment_receive_quota(mosq);
   return send__command_with_mid(mosq, CMD_PUBACK, mid, false, reason_code, properties);
 }
 
 /** Completes an incoming QoS 2 flow, freeing a receive slot. */
 export function send__pubcomp(mosq: mosquitto, mid: number, properties: mosquitto_property[] | null): number {
-  log__printf(null, MOSQ_LOG_DEBUG, `Sending PUBCOMP to ${mosq.id} (m${mid})`);
+  if (log__enabled(MOSQ_LOG_DEBUG)) {
+    log__printf(null, MOSQ_LOG_DEBUG, `Sending PUBCOMP to ${mosq.id} (m${mid})`);
+  }
   util__increment_receive_quota(mosq);
   return send__command_with_mid(mosq, CMD_PUBCOMP, mid, false, 0, properties);
 }
 
 /** First answer to a QoS 2 PUBLISH; an error reason ends the flow and frees the slot. */
 export function send__pubrec(mosq: mosquitto, mid: number, reason_code: number, properties: mosquitto_property[] | null): number {
-  log__printf(null, MOSQ_LOG_DEBUG, `Sending PUBREC to ${mosq.id} (m${mid}, rc${reason_code})`);
+  if (log__enabled(MOSQ_LOG_DEBUG)) {
+    log__printf(null, MOSQ_LOG_DEBUG, `Sending PUBREC to ${mosq.id} (m${mid}, rc${reason_code})`);
+  }
   if (reason_code >= 0x80 && mosq.protocol === mosq_p_mqtt5) {
     util__increment_receive_quota(mosq);
   }
@@ -63,7 +69,9 @@ export function send__pubrec(mosq: mosquitto, mid: number, reason_code: number, 
 
 /** Second step of an outgoing QoS 2 flow. */
 export function send__pubrel(mosq: mosquitto, mid: number, properties: mosquitto_property[] | null): number {
-  log__printf(null, MOSQ_LOG_DEBUG, `Sending PUBREL to ${mosq.id} (m${mid})`);
+  if (log__enabled(MOSQ_LOG_DEBUG)) {
+    log__printf(null, MOSQ_LOG_DEBUG, `Sending PUBREL to ${mosq.id} (m${mid})`);
+  }
   return send__command_with_mid(mosq, CMD_PUBREL | 2, mid, false, 0, properties);
 }
 

@@ -6,7 +6,7 @@
 import { MOSQ_ERR_NO_CONN, MOSQ_ERR_OVERSIZE_PACKET, MOSQ_LOG_DEBUG, MOSQ_LOG_NOTICE } from '../include/mosquitto.js';
 import { CMD_PUBLISH, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL } from '../include/mqtt_protocol.js';
 import { bd_both, bd_out } from '../broker/mosquitto_broker_internal.js';
-import { log__printf } from '../broker/logging.js';
+import { log__enabled, log__printf } from '../broker/logging.js';
 import { g } from '../broker/sys_tree.js';
 import { mosq_p_mqtt5 } from './mosquitto_internal.js';
 import type { mosquitto } from './mosquitto_internal.js';
@@ -58,14 +58,18 @@ export function send__publish(mosq: mosquitto, mid: number, topic: string | null
             /* Add the remote prefix. */
             mapped_topic = `${cur_topic.remote_prefix}${mapped_topic}`;
           }
-          log__printf(null, MOSQ_LOG_DEBUG, `Sending PUBLISH to ${mosq.id} (d${Number(dup)}, q${qos}, r${Number(retain)}, m${mid}, '${mapped_topic}', ... (${payloadlen} bytes))`);
+          if (log__enabled(MOSQ_LOG_DEBUG)) {
+            log__printf(null, MOSQ_LOG_DEBUG, `Sending PUBLISH to ${mosq.id} (d${Number(dup)}, q${qos}, r${Number(retain)}, m${mid}, '${mapped_topic}', ... (${payloadlen} bytes))`);
+          }
           g.g_pub_bytes_sent += payloadlen;
           return send__real_publish(mosq, mid, mapped_topic, payloadlen, payload, qos, retain, dup, cmsg_props, store_props, expiry_interval);
         }
       }
     }
   }
-  log__printf(null, MOSQ_LOG_DEBUG, `Sending PUBLISH to ${mosq.id} (d${Number(dup)}, q${qos}, r${Number(retain)}, m${mid}, '${topic}', ... (${payloadlen} bytes))`);
+  if (log__enabled(MOSQ_LOG_DEBUG)) {
+    log__printf(null, MOSQ_LOG_DEBUG, `Sending PUBLISH to ${mosq.id} (d${Number(dup)}, q${qos}, r${Number(retain)}, m${mid}, '${topic}', ... (${payloadlen} bytes))`);
+  }
   g.g_pub_bytes_sent += payloadlen;
 
   return send__real_publish(mosq, mid, topic, payloadlen, payload, qos, retain, dup, cmsg_props, store_props, expiry_interval);

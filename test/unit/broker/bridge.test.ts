@@ -27,6 +27,7 @@ import { received, set_acl } from '../helpers/subs.js';
 
 const logs = vi.hoisted(() => [] as string[]);
 vi.mock('../../../src/broker/logging.js', () => ({
+  log__enabled: () => true,
   log__printf: (_mosq: unknown, _priority: number, msg: string) => { logs.push(msg); return 0; },
   log__close: () => 0,
   log__init: () => 0,

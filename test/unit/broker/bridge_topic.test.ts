@@ -8,6 +8,7 @@ import type { mosquitto__bridge } from '../../../src/broker/mosquitto_broker_int
 
 const logs: string[] = [];
 vi.mock('../../../src/broker/logging.js', () => ({
+  log__enabled: () => true,
   log__printf: (_mosq: unknown, _priority: number, msg: string) => { logs.push(msg); return 0; },
 }));
 

@@ -25,7 +25,7 @@ import { mosq_p_mqtt311, mosq_p_mqtt5 } from '../../../src/lib/mosquitto_interna
 import { mosquitto_property_add_string_pair } from '../../../src/lib/property_mosq.js';
 import { make_context, make_listener, reset_db, socket_bytes } from '../helpers/context.js';
 
-vi.mock('../../../src/broker/logging.js', () => ({ log__printf: () => 0 }));
+vi.mock('../../../src/broker/logging.js', () => ({ log__enabled: () => true, log__printf: () => 0 }));
 
 let opts: mosquitto__security_options;
 const seen: mosquitto_evt_control[] = [];

@@ -66,6 +66,7 @@ vi.mock('../../../src/broker/retain.js', () => ({
   retain__clean: () => undefined,
 }));
 vi.mock('../../../src/broker/logging.js', () => ({
+  log__enabled: () => true,
   log__printf: (_mosq: unknown, priority: number, msg: string) => { calls.logs.push({ priority, msg }); return 0; },
 }));
 

@@ -36,6 +36,7 @@ const logged = vi.hoisted(() => [] as string[]);
 /* No importOriginal: the real logging.ts imports modules that import security.ts, which would
  * then bind to the real log__printf before this mock exists. */
 vi.mock('../../../src/broker/logging.js', () => ({
+  log__enabled: () => true,
   log__printf: (_mosq: unknown, _priority: number, msg: string) => { logged.push(msg); return 0; },
 }));
 

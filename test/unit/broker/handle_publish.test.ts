@@ -60,6 +60,7 @@ vi.mock('../../../src/broker/subs.js', () => ({
 vi.mock('../../../src/broker/retain.js', () => ({ retain__init: () => 0, retain__clean: () => undefined }));
 vi.mock('../../../src/broker/read_handle.js', () => ({ handle__packet: () => 0 }));
 vi.mock('../../../src/broker/logging.js', () => ({
+  log__enabled: () => true,
   log__printf: (_mosq: unknown, priority: number, msg: string) => { calls.logs.push({ priority, msg }); return 0; },
 }));
 

@@ -14,7 +14,7 @@ import { packet__write } from '../../../src/lib/packet_mosq.js';
 import { make_context, reset_db, socket_bytes, type fake_socket } from '../helpers/context.js';
 import { decodePublish, type Packet } from '../helpers/mqtt_wire.js';
 
-vi.mock('../../../src/broker/logging.js', () => ({ log__printf: () => 0 }));
+vi.mock('../../../src/broker/logging.js', () => ({ log__enabled: () => true, log__printf: () => 0 }));
 
 function store(payload: string): mosquitto_msg_store {
   const stored = db__msg_store_new();

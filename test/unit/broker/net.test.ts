@@ -5,7 +5,7 @@ import { net__socket_accept } from '../../../src/broker/net.js';
 import { db } from '../../../src/broker/mosquitto_broker_internal.js';
 import { make_listener, reset_db } from '../helpers/context.js';
 
-vi.mock('../../../src/broker/logging.js', () => ({ log__printf: () => 0 }));
+vi.mock('../../../src/broker/logging.js', () => ({ log__enabled: () => true, log__printf: () => 0 }));
 
 /** An accepted socket as far as net__socket_accept looks at it, recording setNoDelay calls. */
 function accepted(): Socket & { nodelay: boolean[]; ended: boolean } {

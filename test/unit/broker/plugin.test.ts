@@ -50,6 +50,7 @@ import { make_context, make_listener, reset_db, socket_bytes } from '../helpers/
 const logged = vi.hoisted(() => [] as string[]);
 /* No importOriginal: the real logging.ts reaches modules that import security.ts. */
 vi.mock('../../../src/broker/logging.js', () => ({
+  log__enabled: () => true,
   log__printf: (_mosq: unknown, _priority: number, msg: string) => { logged.push(msg); return 0; },
 }));
 

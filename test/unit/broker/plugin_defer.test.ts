@@ -9,7 +9,7 @@ import { MOSQ_ACL_READ } from '../../../src/include/mosquitto_plugin.js';
 import { db } from '../../../src/broker/mosquitto_broker_internal.js';
 import { make_context, reset_db } from '../helpers/context.js';
 
-vi.mock('../../../src/broker/logging.js', () => ({ log__printf: () => 0 }));
+vi.mock('../../../src/broker/logging.js', () => ({ log__enabled: () => true, log__printf: () => 0 }));
 
 const {
   mosquitto_acl_check,

@@ -26,7 +26,7 @@ import type { mosquitto } from '../../../src/lib/mosquitto_internal.js';
 import { mosquitto_property_add_int32 } from '../../../src/lib/property_mosq.js';
 import { make_context, make_listener, reset_db, socket_bytes } from '../helpers/context.js';
 
-vi.mock('../../../src/broker/logging.js', () => ({ log__printf: () => 0 }));
+vi.mock('../../../src/broker/logging.js', () => ({ log__enabled: () => true, log__printf: () => 0 }));
 
 /* Who do_disconnect was asked to throw out, and the state each was in at the time. */
 const kicked = vi.hoisted(() => [] as { id: string | null; reason: number; state: number }[]);

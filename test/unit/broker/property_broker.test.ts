@@ -37,7 +37,7 @@ function will(): mosquitto_message_all {
 }
 
 /* logging pulls in the whole broker; these functions log nothing worth checking here. */
-vi.mock('../../../src/broker/logging.js', () => ({ log__printf: () => 0 }));
+vi.mock('../../../src/broker/logging.js', () => ({ log__enabled: () => true, log__printf: () => 0 }));
 
 beforeEach(() => reset_db());
 

@@ -31,6 +31,7 @@ import { make_context, make_listener, reset_db } from '../helpers/context.js';
 /* Log lines, kept to compare with mosquitto's messages. */
 const logged: string[] = [];
 vi.mock('../../../src/broker/logging.js', () => ({
+  log__enabled: () => true,
   log__printf: (_mosq: unknown, _priority: number, msg: string) => { logged.push(msg); return 0; },
 }));
 

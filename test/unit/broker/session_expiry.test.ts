@@ -17,6 +17,7 @@ vi.mock('../../../src/broker/context.js', () => ({
 }));
 vi.mock('../../../src/broker/sys_tree.js', () => ({ g: { g_clients_expired: 0 } }));
 vi.mock('../../../src/broker/logging.js', () => ({
+  log__enabled: () => true,
   log__printf: (_mosq: unknown, priority: number, msg: string) => { calls.logs.push({ priority, msg }); return 0; },
 }));
 

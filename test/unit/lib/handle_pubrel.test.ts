@@ -28,6 +28,7 @@ vi.mock('../../../src/broker/retain.js', () => ({ retain__init: () => 0, retain_
 vi.mock('../../../src/broker/read_handle.js', () => ({ handle__packet: () => 0 }));
 vi.mock('../../../src/broker/keepalive.js', () => ({ keepalive__update: () => undefined }));
 vi.mock('../../../src/broker/logging.js', () => ({
+  log__enabled: () => true,
   log__printf: (_mosq: unknown, priority: number, msg: string) => { calls.logs.push({ priority, msg }); return 0; },
 }));
 

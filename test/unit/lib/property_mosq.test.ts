@@ -100,6 +100,7 @@ import type { mosquitto_property } from '../../../src/lib/property_mosq.js';
 /* property_mosq logs unknown identifiers through the broker's logger; record the calls instead. */
 const log = vi.hoisted(() => ({ lines: [] as [number, string][] }));
 vi.mock('../../../src/broker/logging.js', () => ({
+  log__enabled: () => true,
   log__printf: (_mosq: unknown, priority: number, msg: string): number => {
     log.lines.push([priority, msg]);
     return 0;

@@ -10,6 +10,7 @@ import { packet, props, str } from '../helpers/mqtt_wire.js';
 
 const logs = vi.hoisted(() => [] as string[]);
 vi.mock('../../../src/broker/logging.js', () => ({
+  log__enabled: () => true,
   log__printf: (_mosq: unknown, _priority: number, msg: string) => { logs.push(msg); return 0; },
 }));
 

@@ -13,7 +13,7 @@ import { will__clear, will__set } from '../../../src/lib/will_mosq.js';
 import { make_context, reset_db } from '../helpers/context.js';
 
 /* logging pulls in the whole broker; these functions log nothing worth checking here. */
-vi.mock('../../../src/broker/logging.js', () => ({ log__printf: () => 0 }));
+vi.mock('../../../src/broker/logging.js', () => ({ log__enabled: () => true, log__printf: () => 0 }));
 
 beforeEach(() => reset_db());
 

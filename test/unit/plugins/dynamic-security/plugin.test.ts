@@ -21,6 +21,7 @@ import type { mosquitto_message_v5 } from '../../../../src/broker/mosquitto_brok
 import { make_context, reset_db } from '../../helpers/context.js';
 
 vi.mock('../../../../src/broker/logging.js', () => ({
+  log__enabled: () => true,
   log__printf: () => 0,
   mosquitto_log_printf: () => undefined,
 }));
