@@ -538,8 +538,12 @@ export function db__message_insert(context: mosquitto, mid: number, dir: mosquit
 
   if (config.allow_duplicate_messages === false && dir === mosq_md_out && retain === false) {
     /* Remember who has had this message, for the duplicate check above. */
-    if (!stored.dest_ids) stored.dest_ids = [];
-    stored.dest_ids.push(context.id);
+    if (stored.dest_ids) {
+      stored.dest_ids.push(context.id);
+    } else {
+      /* Sized for the usual single recipient: an empty array would reserve room for 17. */
+      stored.dest_ids = [context.id];
+    }
     stored.dest_id_count++;
   }
   if (context.bridge && context.bridge.start_type === bst_lazy

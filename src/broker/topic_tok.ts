@@ -63,7 +63,6 @@ function strtok_hier(str: string | null, saveptr: strtok_hier_state): string | n
  */
 export function sub__topic_tokenise(subtopic: string): sub__topic_tokens {
   const saveptr: strtok_hier_state = { str: subtopic, pos: 0 };
-  const topics: string[] = [];
   let sharename: string | null = null;
 
   if (subtopic.length === 0) {
@@ -78,13 +77,18 @@ export function sub__topic_tokenise(subtopic: string): sub__topic_tokens {
     count++;
   }
 
-  if (subtopic[0] !== '$') {
-    topics.push('');
+  /* Sized exactly (root, then one entry per level) because this runs for every PUBLISH: an
+   * array grown by push reserves room for 17. */
+  const root = subtopic[0] !== '$' ? 1 : 0;
+  const topics = new Array<string>(root + count + (subtopic[0] === '/' ? 1 : 0));
+  let n = 0;
+  if (root) {
+    topics[n++] = '';
   }
 
   let token = strtok_hier(subtopic, saveptr);
   while (token !== null) {
-    topics.push(token);
+    topics[n++] = token;
     token = strtok_hier(null, saveptr);
   }
 
