@@ -183,6 +183,19 @@ describe.skipIf(!existsSync(`${SSL}server.crt`))('TLS listeners (port and Debian
     }
   }, 20000);
 
+  it.each(kinds)('%s: require_certificate on a PSK-only listener asks PSK clients for no certificate', async (kind) => {
+    /* mosquitto applies require_certificate where it loads a certfile; a PSK listener has none. */
+    writeFileSync(join(work, 'psk'), 'psk-id:deadbeef\n');
+    const b = await broker(kind, `listener {{port}}\nallow_anonymous true\npsk_hint hint\npsk_file ${work}/psk\nrequire_certificate true\n`);
+    try {
+      const psk = ['-h', 'localhost', '-p', String(b.port), '--psk-identity', 'psk-id', '--psk', 'deadbeef', '-t', 'psk/t', '-m', 'x'];
+      expect((await run('mosquitto_pub', [...psk, '-i', 'psk-req'])).code).toBe(0);
+      await b.waitForLine(/as psk-req/);
+    } finally {
+      await b.stop();
+    }
+  }, 20000);
+
   it.each(kinds)('%s: SIGHUP reloads the certificate; a broken one is reported and the old one kept', async (kind) => {
     const dir = mkdtempSync(join(work, 'hup-'));
     copyFileSync(`${SSL}server.crt`, join(dir, 'server.crt'));
