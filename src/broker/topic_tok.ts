@@ -77,10 +77,12 @@ export function sub__topic_tokenise(subtopic: string): sub__topic_tokens {
     count++;
   }
 
-  /* Sized exactly (root, then one entry per level) because this runs for every PUBLISH: an
-   * array grown by push reserves room for 17. */
+  /* Sized exactly (the root, then one entry per level) because this runs for every PUBLISH: an
+   * array grown by push reserves room for 17. The C count above skips a leading '/', which still
+   * starts an empty level. */
   const root = subtopic[0] !== '$' ? 1 : 0;
-  const topics = new Array<string>(root + count + (subtopic[0] === '/' ? 1 : 0));
+  const levels = count + (subtopic[0] === '/' ? 1 : 0);
+  const topics = new Array<string>(root + levels);
   let n = 0;
   if (root) {
     topics[n++] = '';
