@@ -12,7 +12,7 @@ import { MOSQ_ERR_CONN_LOST, MOSQ_ERR_SUCCESS } from '../include/mosquitto.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
 import { net__flush, net__read_available } from '../lib/net_mosq.js';
 import { packet__read, packet__write } from '../lib/packet_mosq.js';
-import { do_disconnect, loop__update_time, loop__wakeup_after_events } from './loop.js';
+import { do_disconnect, loop__update_time, loop__wakeup, loop__wakeup_after_events } from './loop.js';
 import type { mosquitto__listener_sock } from './mosquitto_broker_internal.js';
 import { net__socket_accept } from './net.js';
 
@@ -42,7 +42,11 @@ function mux__accept_after_next_poll(ls: mosquitto__listener_sock, sock: Socket)
 }
 
 /**
- * Accepts a connection that arrived on a listening socket and starts watching it.
+ * Accepts a connection that arrived on a listening socket and starts watching it, then runs a
+ * main loop pass straight away. In C the pass follows the batch that held the new connection and
+ * the CONNECT is read in a later batch, so a session that has just run out is expired before its
+ * client's CONNECT is seen. Node hands over bytes that came with the connection on the next tick,
+ * before any setImmediate, so the pass cannot wait.
  * @tsonly the listening-socket half of the C epoll loop, run one event-loop turn late (see
  *   mux__accept_after_next_poll)
  */
@@ -52,7 +56,7 @@ function mux__accept(ls: mosquitto__listener_sock, sock: Socket): void {
   if (context) {
     mux__add_in(context);
   }
-  loop__wakeup_after_events();
+  loop__wakeup();
 }
 
 /**
