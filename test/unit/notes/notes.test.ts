@@ -211,6 +211,18 @@ describe('demos', () => {
     }
   }, DEMO_TIMEOUT);
 
+  it('plugin-message.sh: one config loads the message-event plugin into both brokers, which tag and refuse alike', async () => {
+    const outputs: string[] = [];
+    for (const broker of ['port', 'debian']) {
+      const stdout = await runDemo('plugin-message.sh', await demoPort(), { BROKER: broker });
+      expect(stdout).toContain('publish forbidden: Warning: Publish 1 failed: Not authorized.');
+      expect(stdout).toContain('demo/hello hello [checked]\n  demo/bye bye [checked]');
+      expect(stdout).toContain('tag_messages: tagged a message on demo/bye from pub-bye');
+      outputs.push(stdout.replace(/\/tmp\/tmp\.\w+\//, '/tmp/DIR/'));
+    }
+    expect(outputs[0]).toBe(outputs[1]);
+  }, DEMO_TIMEOUT);
+
   it('tls-login.sh works against Debian\'s mosquitto 2.0.11 (the reference the demo is written for)', async () => {
     const stdout = await runDemo('tls-login.sh', await demoPort(), { BROKER: 'debian' });
     expect(stdout).toContain('received over TLS: hello from alice');
