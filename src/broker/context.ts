@@ -107,6 +107,7 @@ export function context__init(sock: Socket | null): mosquitto | null {
     expiry_list_item: null,
     remote_port,
     ssl: null,
+    wsi: null,
     in_chunk: null,
     in_chunk_pos: 0,
   };

@@ -24,16 +24,23 @@ import {
 } from '../include/mosquitto.js';
 import { MQTT_PROP_MESSAGE_EXPIRY_INTERVAL } from '../include/mqtt_protocol.js';
 import { DL_DELETE } from '../deps/utlist.js';
-import { mosq_cs_disconnect_with_will, mosq_cs_disconnected, mosq_cs_disconnecting, mosq_md_out } from '../lib/mosquitto_internal.js';
+import {
+  mosq_cs_disconnect_with_will,
+  mosq_cs_disconnect_ws,
+  mosq_cs_disconnected,
+  mosq_cs_disconnecting,
+  mosq_cs_duplicate,
+  mosq_md_out,
+} from '../lib/mosquitto_internal.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
 import type { mosquitto_property } from '../lib/property_mosq.js';
-import { mosquitto__mid_generate } from '../lib/util_mosq.js';
+import { mosquitto__mid_generate, mosquitto__set_state } from '../lib/util_mosq.js';
 import { net__errno } from '../lib/net_mosq.js';
 import { mosquitto_strerror } from '../lib/strings_mosq.js';
 import { mosquitto_time } from '../lib/time_mosq.js';
 import { bridge__register_local_connections, bridge_check } from './bridge.js';
 import { config__read } from './conf.js';
-import { context__disconnect, context__free_disused } from './context.js';
+import { context__disconnect, context__free_disused, context__remove_from_by_id } from './context.js';
 import { db__message_insert, db__message_store, db__messages_easy_queue, db__msg_store_new } from './database.js';
 import { keepalive__check } from './keepalive.js';
 import { log__close, log__init, log__printf } from './logging.js';
@@ -273,12 +280,34 @@ function disconnect_reason_text(id: string, reason: number): string | null {
 /**
  * Ends a client's connection for `reason`: logs why (when connection_messages is on), stops
  * watching the socket and hands the context to context__disconnect (will, session expiry).
- * @adapted the libwebsockets branch (mosquitto__set_state, context__remove_from_by_id) is not
- *   needed: websocket clients close like TCP ones here; the reason texts, with their
- *   mosquitto_strerror fallback, sit in disconnect_reason_text
+ *
+ * A websockets client only has its connection closed here, with nothing logged. Its context is
+ * disconnected when the WebSocket has closed, by a second call with MOSQ_ERR_CONN_LOST; so, as
+ * in mosquitto, whatever ended it is logged as `Client ID closed its connection.`.
+ * @adapted the reason texts, with their mosquitto_strerror fallback, sit in
+ *   disconnect_reason_text; ending the WebSocket stream stands in for lws_callback_on_writable,
+ *   whose callback sends what is queued and then closes because of the state
  */
 export function do_disconnect(context: mosquitto, reason: number): void {
   if (context.state === mosq_cs_disconnected) {
+    return;
+  }
+  if (context.wsi) {
+    const is_duplicate = context.state === mosq_cs_duplicate;
+    if (context.state !== mosq_cs_disconnecting && context.state !== mosq_cs_disconnect_with_will) {
+      mosquitto__set_state(context, mosq_cs_disconnect_ws);
+    }
+    if (context.sock) {
+      context.sock.end();
+      db.contexts_by_sock.delete(context);
+      mux__delete(context);
+      context.sock = null;
+    }
+    if (is_duplicate) {
+      /* The new connection with this id is added once this returns, while this one is still
+       * closing. */
+      context__remove_from_by_id(context);
+    }
     return;
   }
   if (db.config!.connection_messages) {

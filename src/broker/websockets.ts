@@ -89,18 +89,19 @@ function callback_mqtt(listener: mosquitto__listener, ws: WebSocket, req: Incomi
     ws.terminate();
     return;
   }
-  const sock = createWebSocketStream(ws);
-  mosq.sock = sock;
+  mosq.wsi = ws;
+  mosq.sock = createWebSocketStream(ws);
   db.contexts_by_sock.add(mosq);
   mux__add_in(mosq);
 
   ws.on('close', () => {
-    /* The broker closed this connection itself already when the socket was taken away. */
-    if (mosq.sock !== sock) return;
     loop__update_time();
-    db.contexts_by_sock.delete(mosq);
-    mux__delete(mosq);
-    mosq.sock = null;
+    if (mosq.sock) {
+      db.contexts_by_sock.delete(mosq);
+      mux__delete(mosq);
+      mosq.sock = null;
+    }
+    mosq.wsi = null;
     mosq.ssl = null;
     do_disconnect(mosq, MOSQ_ERR_CONN_LOST);
     loop__wakeup_after_events();
@@ -216,7 +217,7 @@ function callback_http(http_dir: string | null, req: IncomingMessage, res: Serve
 
 /**
  * Picks the MQTT subprotocol a client offers, as libwebsockets matches the offered names against
- * mosquitto's protocol table; false when none is offered.
+ * mosquitto's protocol table; false when it offers none of them.
  * @tsonly the `ws` package's handleProtocols hook
  */
 function ws_select_protocol(protocols: Set<string>): string | false {
@@ -269,10 +270,17 @@ export async function mosq_websockets_init(listener: mosquitto__listener, conf: 
 
   const wss = new WebSocketServer({ noServer: true, handleProtocols: ws_select_protocol });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const offered = req.headers['sec-websocket-protocol'];
+    if (offered !== undefined && !ws_select_protocol(new Set(offered.split(',').map((p) => p.trim())))) {
+      /* libwebsockets drops a handshake that offers only subprotocols it does not have. */
+      socket.destroy();
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (!ws.protocol) {
-        /* No MQTT subprotocol: nothing on this connection speaks MQTT. */
-        ws.terminate();
+        /* Offered no subprotocol, the connection gets libwebsockets' first one, the HTTP handler,
+         * which ignores what arrives: it stays open, and nothing on it speaks MQTT. */
+        ws.on('error', () => { /* a bad frame closes it; there is nothing else to do */ });
         return;
       }
       loop__update_time();

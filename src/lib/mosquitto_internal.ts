@@ -9,6 +9,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import type { WebSocket } from 'ws';
 import type { mosquitto_property } from './property_mosq.js';
 import type {
   mosquitto__acl_user,
@@ -202,6 +203,8 @@ export interface mosquitto {
   remote_port: number;
   /** the TLS session when the listener speaks TLS (C: SSL *ssl), else null */
   ssl: TLSSocket | null;
+  /** the WebSocket of a websockets client (C: struct lws *wsi), else null; cleared once it closed */
+  wsi: WebSocket | null;
   /** the unread part of the socket's last `data` chunk (TS only: Node pushes data, C pulls it) */
   in_chunk: Buffer | null;
   in_chunk_pos: number;

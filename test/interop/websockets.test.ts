@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as mqtt_connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { portIsFree, startBroker, stopAll, type BrokerKind, type RunningBroker } from './helpers/broker.js';
 import { pub, until } from './helpers/clients.js';
 
@@ -55,6 +56,34 @@ function rawHttp(port: number, request: string, ms = 1500): Promise<{ data: stri
   });
 }
 
+/** A CONNECT (MQTT 3.1.1, clean session) for `id`. */
+function connectPacket(id: string): Buffer {
+  const body = Buffer.concat([Buffer.from([0, 4]), Buffer.from('MQTT'), Buffer.from([4, 2, 0, 60, 0, id.length]), Buffer.from(id)]);
+  return Buffer.concat([Buffer.from([0x10, body.length]), body]);
+}
+
+interface wsOutcome { opened: boolean; protocol: string; received: Buffer[]; closed: boolean }
+
+/**
+ * Opens a WebSocket offering `protocols` (none when empty), sends each of `frames` as one binary
+ * message, and reports what happened within `ms`.
+ */
+function wsRaw(port: number, protocols: string[], frames: Buffer[], ms = 1000): Promise<wsOutcome> {
+  return new Promise((res) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`, protocols);
+    const out: wsOutcome = { opened: false, protocol: '', received: [], closed: false };
+    const t = setTimeout(() => { ws.terminate(); res(out); }, ms);
+    ws.on('open', () => {
+      out.opened = true;
+      out.protocol = ws.protocol;
+      for (const f of frames) ws.send(f);
+    });
+    ws.on('message', (d: Buffer) => out.received.push(d));
+    ws.on('error', () => { /* close follows */ });
+    ws.on('close', () => { clearTimeout(t); out.closed = true; res(out); });
+  });
+}
+
 /** The broker's log without timestamps and client ports. */
 function logOf(b: RunningBroker): string[] {
   return b.stderr.map((l) => l.replace(/^\d+: /, '').replace(/(127\.0\.0\.1|::1):\d+/g, '$1:P'));
@@ -87,6 +116,50 @@ describe.each(kinds)('MQTT over WebSockets against %s', (kind) => {
         await b.waitForLine(new RegExp(`Client ws-${name} disconnected\\.`));
         expect(logOf(b)).toContain(`New client connected from ::ffff:127.0.0.1:P as ws-${name} (${proto}, c1, k60).`);
       }
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('a protocol error or a takeover ends a websockets client as "closed its connection", as libwebsockets reports it', async () => {
+    const ws = await wsPort();
+    const b = await broker(kind, ws);
+    try {
+      /* Over TCP these two would be "disconnected due to protocol error". */
+      expect((await wsRaw(ws, ['mqtt'], [Buffer.from([0x82, 0x02, 0x00, 0x01])])).closed).toBe(true);
+      await b.waitForLine(/Client <unknown> closed its connection\./);
+      const bad = await wsRaw(ws, ['mqtt'], [Buffer.concat([connectPacket('ws-bad'), Buffer.from([0xe0, 0x01, 0x00])])]);
+      expect(bad.received.map((d) => d.toString('hex'))).toEqual(['20020000']);
+      expect(bad.closed).toBe(true);
+      await b.waitForLine(/Client ws-bad closed its connection\./);
+
+      const first = wsRaw(ws, ['mqtt'], [connectPacket('ws-same')], 3000);
+      await b.waitForLine(/New client connected from .* as ws-same /);
+      const second = await wsRaw(ws, ['mqtt'], [connectPacket('ws-same')], 500);
+      expect((await first).closed).toBe(true);
+      expect(second.received.map((d) => d.toString('hex'))).toEqual(['20020000']);
+      await b.waitForLine(/Client ws-same closed its connection\./);
+      const log = logOf(b);
+      const taken = log.indexOf('Client ws-same already connected, closing old connection.');
+      expect(taken).toBeGreaterThan(-1);
+      expect(log.slice(taken)).toContain('Client ws-same closed its connection.');
+      expect(log.filter((l) => /protocol error/.test(l))).toEqual([]);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('a handshake offering only unknown subprotocols is dropped; one offering none stays open and unanswered', async () => {
+    const ws = await wsPort();
+    const b = await broker(kind, ws);
+    try {
+      const unknown = await wsRaw(ws, ['foo'], []);
+      expect(unknown).toMatchObject({ opened: false, closed: true });
+      const none = await wsRaw(ws, [], [connectPacket('ws-none')], 700);
+      expect(none).toEqual({ opened: true, protocol: '', received: [], closed: false });
+      const v31 = await wsRaw(ws, ['foo', 'mqttv3.1'], [connectPacket('ws-v31')], 300);
+      expect(v31.protocol).toBe('mqttv3.1');
+      expect(v31.received.map((d) => d.toString('hex'))).toEqual(['20020000']);
     } finally {
       await b.stop();
     }

@@ -225,6 +225,7 @@ export function make_context(id: string, options: context_options = {}): mosquit
     expiry_list_item: null,
     remote_port: 12345,
     ssl: null,
+    wsi: null,
     in_chunk: null,
     in_chunk_pos: 0,
     ...overrides,
