@@ -211,7 +211,8 @@ export function packet__write(mosq: mosquitto): number {
  * Reads as much of the current incoming packet as has arrived, and once it is complete passes it
  * to handle__packet. Returns MOSQ_ERR_SUCCESS when it simply needs more bytes.
  * @adapted the bytes come from the chunk of the socket's last `data` event (see net__read); a
- *   payload that arrived whole in one chunk is used in place instead of being copied
+ *   payload that arrived whole in one chunk is used in place instead of being copied. It also
+ *   reads websockets clients, which C frames in its own reader (callback_mqtt in websockets.c)
  */
 export function packet__read(mosq: mosquitto): number {
   if (!mosq) {
@@ -260,7 +261,9 @@ export function packet__read(mosq: mosquitto): number {
     mosq.in_packet.remaining_count = -mosq.in_packet.remaining_count;
 
     const max_packet_size = db.config!.max_packet_size;
-    if (max_packet_size > 0 && mosq.in_packet.remaining_length + 1 > max_packet_size) {
+    /* mosquitto's websockets reader has no such check: a websockets client's packets are not
+     * held to max_packet_size. */
+    if (max_packet_size > 0 && mosq.in_packet.remaining_length + 1 > max_packet_size && !mosq.wsi) {
       if (mosq.protocol === mosq_p_mqtt5) {
         send__disconnect(mosq, MQTT_RC_PACKET_TOO_LARGE, null);
       }

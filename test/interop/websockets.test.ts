@@ -11,7 +11,7 @@ import { connect as mqtt_connect, type IClientOptions, type MqttClient } from 'm
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { portIsFree, startBroker, stopAll, type BrokerKind, type RunningBroker } from './helpers/broker.js';
-import { pub, until } from './helpers/clients.js';
+import { mqttClient, pub, until } from './helpers/clients.js';
 
 const kinds: BrokerKind[] = ['port', 'debian'];
 const www = mkdtempSync(join(tmpdir(), 'interop-ws-'));
@@ -144,6 +144,29 @@ describe.each(kinds)('MQTT over WebSockets against %s', (kind) => {
       expect(taken).toBeGreaterThan(-1);
       expect(log.slice(taken)).toContain('Client ws-same closed its connection.');
       expect(log.filter((l) => /protocol error/.test(l))).toEqual([]);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('max_packet_size holds TCP clients only: mosquitto\'s websockets reader does not check it', async () => {
+    const ws = await wsPort();
+    const b = await broker(kind, ws, 'max_packet_size 100\n');
+    try {
+      const got: Buffer[] = [];
+      const rx = await mqttClient(b.port, { clientId: 'mp-rx' }, (c) => c.on('message', (_t, m) => got.push(m)));
+      await rx.subscribeAsync('mp/t', { qos: 0 });
+      const big = Buffer.alloc(500, 0x61);
+      const tx = await wsClient(ws, { clientId: 'mp-ws' });
+      await tx.publishAsync('mp/t', big, { qos: 0 });
+      await until(() => got.length === 1, 5000, 'the 500-byte message from the websockets client');
+      expect(got[0].equals(big)).toBe(true);
+      tx.end(true);
+
+      /* QoS 0: mosquitto_pub is gone before the broker cuts it, so only the log tells. */
+      await pub(b.port, ['-i', 'mp-tcp', '-t', 'mp/t', '-m', big.toString()]);
+      await b.waitForLine(/Client mp-tcp disconnected due to oversize packet\./);
+      rx.end(true);
     } finally {
       await b.stop();
     }
