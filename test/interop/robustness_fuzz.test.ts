@@ -9,7 +9,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDebian, startPort, type RunningBroker } from './helpers/broker.js';
-import { bystander_client, exchange_bytes, outcome, robustnessPort, split_packets, type bystander, type exchange } from './helpers/raw.js';
+import {
+  bystander_client, differing_after_retry, exchange_bytes, outcome, robustnessPort, run_pool, split_packets, type bystander, type exchange,
+} from './helpers/raw.js';
 import { connect_packet, fuzz_input_arb, type fuzz_input } from '../fuzz/mqtt_gen.js';
 
 const RUNS = Number(process.env.SOCKET_FUZZ_RUNS ?? 0) || 3000;
@@ -40,17 +42,8 @@ function bytes_of(input: fuzz_input, n: number): Buffer[] {
   return input.connect_first ? [connect_packet(input.version, `fz-${n}`), input.bytes] : [input.bytes];
 }
 
-async function run_all(b: RunningBroker, inputs: fuzz_input[], concurrency = CONCURRENCY, idle_ms = 150): Promise<exchange[]> {
-  const results: exchange[] = new Array(inputs.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < inputs.length) {
-      const i = next++;
-      results[i] = await exchange_bytes(b.port, bytes_of(inputs[i], i), idle_ms);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return results;
+function run_all(b: RunningBroker, inputs: fuzz_input[], concurrency = CONCURRENCY, idle_ms = 150): Promise<exchange[]> {
+  return run_pool(inputs.length, concurrency, (i) => exchange_bytes(b.port, bytes_of(inputs[i], i), idle_ms));
 }
 
 /**
@@ -104,15 +97,8 @@ describe('socket fuzz, port and mosquitto 2.0.11 side by side', () => {
     await bystander_still_served(port);
     await bystander_still_served(debian);
 
-    let differ = inputs.map((_, i) => i).filter((i) => !same(ours[i], theirs[i]));
-    const first_pass = differ.length;
-    /* A difference may be timing (a broker busy for more than the 150 ms idle wait): run those
-     * inputs again one at a time with a longer wait. */
-    if (differ.length) {
-      const again = differ.map((i) => inputs[i]);
-      const [o2, t2] = await Promise.all([run_all(port, again, 1, 600), run_all(debian, again, 1, 600)]);
-      differ = differ.filter((_, j) => !same(o2[j], t2[j]));
-    }
+    const { first_pass, differ } = await differing_after_retry(inputs, ours, theirs, same,
+      (again) => Promise.all([run_all(port, again, 1, 600), run_all(debian, again, 1, 600)]));
     const known = differ.filter((i) => has_empty_suback(inputs[i]));
     const report = differ.filter((i) => !known.includes(i)).map((i) =>
       `#${i} v${inputs[i].version} connect_first=${inputs[i].connect_first} ${inputs[i].bytes.subarray(0, 48).toString('hex')}: port ${JSON.stringify(outcome(ours[i]))} mosquitto ${JSON.stringify(outcome(theirs[i]))}`);

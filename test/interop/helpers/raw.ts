@@ -7,9 +7,9 @@ import { connect as net_connect, type Socket } from 'node:net';
 import { portIsFree } from './broker.js';
 
 /* Each test file takes its own block of the range, so files running in parallel never race for
- * a port: fuzz 3600-3614, memory 3615-3629, security 3630-3644, load 3645-3659, faults 3660-3674
- * (scripts/load.mjs uses 3690 and up). */
-export const PORT_BLOCKS = { fuzz: 3600, memory: 3615, security: 3630, load: 3645, faults: 3660 } as const;
+ * a port: fuzz 3600-3614, memory 3615-3629, security 3630-3644, load 3645-3659, faults 3660-3674,
+ * websockets fuzz 3675-3689 (scripts/load.mjs uses 3690 and up). */
+export const PORT_BLOCKS = { fuzz: 3600, memory: 3615, security: 3630, load: 3645, faults: 3660, wsfuzz: 3675 } as const;
 const BLOCK_SIZE = 15;
 const cursor = new Map<number, number>();
 
@@ -23,6 +23,34 @@ export async function robustnessPort(block: keyof typeof PORT_BLOCKS): Promise<n
     if (await portIsFree(port)) return port;
   }
   throw new Error(`no free port in ${first}-${first + BLOCK_SIZE - 1}`);
+}
+
+/** Runs `job(0)` to `job(count - 1)`, at most `concurrency` at a time; the results in order. */
+export async function run_pool<T>(count: number, concurrency: number, job: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++;
+      results[i] = await job(i);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
+
+/**
+ * The inputs (by index) whose exchanges differ between the two brokers. A difference may be
+ * timing (a broker busy for longer than the idle wait), so those inputs are run once more with
+ * `rerun` (one at a time, with a longer wait) and only what still differs is kept.
+ */
+export async function differing_after_retry<I>(inputs: I[], ours: exchange[], theirs: exchange[],
+  same: (ours: exchange, theirs: exchange) => boolean,
+  rerun: (again: I[]) => Promise<[exchange[], exchange[]]>): Promise<{ first_pass: number; differ: number[] }> {
+  const first = inputs.map((_, i) => i).filter((i) => !same(ours[i], theirs[i]));
+  if (!first.length) return { first_pass: 0, differ: [] };
+  const [o2, t2] = await rerun(first.map((i) => inputs[i]));
+  return { first_pass: first.length, differ: first.filter((_, j) => !same(o2[j], t2[j])) };
 }
 
 export interface exchange {
