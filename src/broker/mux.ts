@@ -15,6 +15,7 @@ import { packet__read, packet__write } from '../lib/packet_mosq.js';
 import { do_disconnect, loop__update_time, loop__wakeup, loop__wakeup_after_events } from './loop.js';
 import type { mosquitto__listener_sock } from './mosquitto_broker_internal.js';
 import { net__socket_accept } from './net.js';
+import { callback_mqtt_receive } from './websockets.js';
 
 /**
  * Starts accepting connections on every listening socket.
@@ -135,10 +136,17 @@ function loop_handle_writes(context: mosquitto): void {
  * the first error.
  * @c src/mux_epoll.c loop_handle_reads_writes
  * @adapted Node pushes the chunk in; packet__read is run until the chunk is used up, as epoll's
- *   level triggering would call it again while bytes remain
+ *   level triggering would call it again while bytes remain. A websockets client's chunk (one
+ *   WebSocket message) goes to callback_mqtt_receive (C's callback_mqtt, reached through
+ *   lws_service_fd). The EPOLLOUT half with packet__write is loop_handle_writes, and a bridge
+ *   leaves mosq_cs_connect_pending (mosquitto__set_state) in bridge__add_out
  */
 function loop_handle_reads_writes(context: mosquitto, chunk: Buffer): void {
   if (!context.sock) {
+    return;
+  }
+  if (context.wsi) {
+    callback_mqtt_receive(context, chunk);
     return;
   }
   context.in_chunk = chunk;

@@ -21,7 +21,11 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { SSL_CTX_new } from '../deps/openssl.js';
 import { MOSQ_ERR_CONN_LOST, MOSQ_LOG_DEBUG, MOSQ_LOG_ERR, MOSQ_LOG_INFO, MOSQ_LOG_NOTICE } from '../include/mosquitto.js';
+import { mosq_cs_disconnect_ws, mosq_cs_disconnecting } from '../lib/mosquitto_internal.js';
 import type { mosquitto } from '../lib/mosquitto_internal.js';
+import { net__flush, net__read_available } from '../lib/net_mosq.js';
+import { packet__read } from '../lib/packet_mosq.js';
+import { mosquitto__set_state } from '../lib/util_mosq.js';
 import { context__init } from './context.js';
 import { log__printf } from './logging.js';
 import { do_disconnect, loop__update_time, loop__wakeup_after_events } from './loop.js';
@@ -106,6 +110,48 @@ function callback_mqtt(listener: mosquitto__listener, ws: WebSocket, req: Incomi
     do_disconnect(mosq, MOSQ_ERR_CONN_LOST);
     loop__wakeup_after_events();
   });
+}
+
+/**
+ * Reads the MQTT packets out of one WebSocket message from a client. A packet that fails while an
+ * answer is still waiting to be sent does not stop the reading: the client is marked
+ * mosq_cs_disconnect_ws and the rest of the message is read (each further packet fails too, the
+ * client being no longer active), and the connection closes once the answers are out. Any other
+ * failure closes it at once.
+ * @c src/websockets.c callback_mqtt
+ * @adapted the LWS_CALLBACK_RECEIVE case; the other cases are callback_mqtt (ESTABLISHED:
+ *   context__init, easy_address, mux__add_in, log__printf), its `close` handler (CLOSED:
+ *   mux__delete) and the stream's own writing in net_mosq.ts (SERVER_WRITEABLE, whose
+ *   db__message_write_inflight_out_latest and db__message_write_queued_out calls also run where
+ *   messages are queued and acknowledged, so they are not repeated). The framing, with
+ *   handle__packet, packet__cleanup and keepalive__update, is packet__read's, which cleans the
+ *   packet up only once it was handled; "an answer waits" is what was written to the stream in
+ *   this turn, corked until net__flush
+ */
+export function callback_mqtt_receive(mosq: mosquitto, chunk: Buffer): void {
+  mosq.in_chunk = chunk;
+  mosq.in_chunk_pos = 0;
+  do {
+    const rc = packet__read(mosq);
+    if (rc) {
+      const handled = mosq.in_packet.command === 0;
+      if (handled && mosq.sock && mosq.sock.writableLength > 0) {
+        if (mosq.state !== mosq_cs_disconnecting) {
+          mosquitto__set_state(mosq, mosq_cs_disconnect_ws);
+        }
+        continue;
+      }
+      mosq.in_chunk = null;
+      do_disconnect(mosq, MOSQ_ERR_CONN_LOST);
+      return;
+    }
+  } while (mosq.sock && net__read_available(mosq) > 0);
+  mosq.in_chunk = null;
+  if (mosq.state === mosq_cs_disconnect_ws) {
+    do_disconnect(mosq, MOSQ_ERR_CONN_LOST);
+    return;
+  }
+  net__flush(mosq);
 }
 
 /**

@@ -93,18 +93,16 @@ function is_prefix(a: string[], b: string[]): boolean {
 }
 
 /**
- * Same packets and the same end, but for the two differences of mosquitto's websockets reader
- * that notes/DIVERGENCES.md describes: after a failed packet, while an answer waits to be sent, it
- * reads on to the end of the WebSocket message and answers each further packet with one more
- * DISCONNECT 0x82 (MQTT 5); and a framing error later in the message closes the connection before
- * what was queued is sent, so mosquitto may send only the start of what the port sends.
+ * Same packets and the same end, but for one habit of mosquitto's websockets reader that
+ * notes/DIVERGENCES.md describes: a framing error later in a WebSocket message closes the
+ * connection before what was queued is sent, so mosquitto may send only the start of what the
+ * port sends.
  */
 function same(ours: exchange, theirs: exchange): boolean {
   if (ours.closed !== theirs.closed) return false;
   const p = signatures(ours);
   const m = signatures(theirs);
-  if (is_prefix(p, m)) return m.slice(p.length).every((s) => s === 'disconnect 130');
-  return ours.closed && is_prefix(m, p);
+  return m.length === p.length ? is_prefix(p, m) : ours.closed && is_prefix(m, p);
 }
 
 describe('websockets fuzz, port and mosquitto 2.0.11 side by side', () => {
