@@ -55,6 +55,7 @@ import { session_expiry__check } from './session_expiry.js';
 import { flags } from './signals.js';
 import { sub__tree_print } from './subs.js';
 import { sys_tree__update } from './sys_tree.js';
+import { lws_close_when_sent } from './websockets.js';
 import { will_delay__check } from './will_delay.js';
 
 /** How often the periodic duties run; the C loop's poll timeout gives the same cadence. */
@@ -285,8 +286,8 @@ function disconnect_reason_text(id: string, reason: number): string | null {
  * disconnected when the WebSocket has closed, by a second call with MOSQ_ERR_CONN_LOST; so, as
  * in mosquitto, whatever ended it is logged as `Client ID closed its connection.`.
  * @adapted the reason texts, with their mosquitto_strerror fallback, sit in
- *   disconnect_reason_text; ending the WebSocket stream stands in for lws_callback_on_writable,
- *   whose callback sends what is queued and then closes because of the state
+ *   disconnect_reason_text; lws_close_when_sent stands in for lws_callback_on_writable, whose
+ *   callback sends what is queued and then closes because of the state
  */
 export function do_disconnect(context: mosquitto, reason: number): void {
   if (context.state === mosq_cs_disconnected) {
@@ -298,7 +299,7 @@ export function do_disconnect(context: mosquitto, reason: number): void {
       mosquitto__set_state(context, mosq_cs_disconnect_ws);
     }
     if (context.sock) {
-      context.sock.end();
+      lws_close_when_sent(context);
       db.contexts_by_sock.delete(context);
       mux__delete(context);
       context.sock = null;

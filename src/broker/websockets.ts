@@ -94,6 +94,7 @@ function callback_mqtt(listener: mosquitto__listener, ws: WebSocket, req: Incomi
     return;
   }
   mosq.wsi = ws;
+  tcp_of.set(ws, req.socket as Socket);
   mosq.sock = createWebSocketStream(ws);
   db.contexts_by_sock.add(mosq);
   mux__add_in(mosq);
@@ -110,6 +111,32 @@ function callback_mqtt(listener: mosquitto__listener, ws: WebSocket, req: Incomi
     do_disconnect(mosq, MOSQ_ERR_CONN_LOST);
     loop__wakeup_after_events();
   });
+}
+
+/** The TCP connection under each client's WebSocket. */
+const tcp_of = new WeakMap<WebSocket, Socket>();
+
+/**
+ * Closes a websockets client's connection once what was written to it has gone out, the way
+ * libwebsockets closes when a callback asks it to: the TCP connection ends with no WebSocket
+ * close frame, so the client sees code 1006.
+ * @tsonly lws_callback_on_writable, then the writable callback answering -1 because of the state
+ */
+export function lws_close_when_sent(mosq: mosquitto): void {
+  const stream = mosq.sock;
+  const tcp = mosq.wsi ? tcp_of.get(mosq.wsi) : undefined;
+  if (!stream || !tcp) return;
+  net__flush(mosq);
+  const close = (): void => {
+    if (stream.destroyed || tcp.destroyed) return;
+    if (stream.writableLength > 0) {
+      /* A packet is still on its way through the WebSocket; each one completes in its own turn. */
+      setImmediate(close);
+      return;
+    }
+    tcp.end();
+  };
+  close();
 }
 
 /**
