@@ -129,12 +129,15 @@ export function lws_close_when_sent(mosq: mosquitto): void {
   net__flush(mosq);
   const close = (): void => {
     if (stream.destroyed || tcp.destroyed) return;
-    if (stream.writableLength > 0) {
-      /* A packet is still on its way through the WebSocket; each one completes in its own turn. */
-      setImmediate(close);
-      return;
+    if (stream.writableLength === 0) {
+      tcp.end();
+    } else if (tcp.writableNeedDrain) {
+      /* A client that does not read: wait for it, without polling. */
+      tcp.once('drain', close);
+    } else {
+      /* A packet is still on its way through the WebSocket and completes within a few turns. */
+      setTimeout(close, 5);
     }
-    tcp.end();
   };
   close();
 }
