@@ -7,15 +7,8 @@
 # Runs the port (node dist/bin/mosquitto.js) on 127.0.0.1:PORT (default 3440); BROKER=debian runs
 # Debian's mosquitto instead. The clients are Debian's mosquitto_sub and mosquitto_pub.
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/demo-lib.sh"
 port=${1:-3440}
-dir=$(mktemp -d)
-broker_pid=
-cleanup() {
-  if [ -n "$broker_pid" ]; then kill "$broker_pid" 2>/dev/null || true; wait "$broker_pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
-}
-trap cleanup EXIT
 if [ "${BROKER:-port}" = debian ]; then
   passwd_cmd=(mosquitto_passwd); broker_cmd=(/usr/sbin/mosquitto)
 else
@@ -39,10 +32,7 @@ password_file $dir/passwd
 acl_file $dir/acl
 EOF
 if [ "$(id -u)" = 0 ]; then echo "user root" >> "$dir/mosquitto.conf"; fi
-"${broker_cmd[@]}" -c "$dir/mosquitto.conf" -v > "$dir/broker.log" 2>&1 &
-broker_pid=$!
-for _ in $(seq 300); do grep -qs "running" "$dir/broker.log" && break; sleep 0.1; done
-grep -qs "running" "$dir/broker.log" || { echo "the broker did not start:" >&2; cat "$dir/broker.log" >&2; exit 1; }
+start_broker "${broker_cmd[@]}" -v
 
 sub() { # user password client-id: a persistent session (-c), QoS 1, a fixed client id
   mosquitto_sub -h 127.0.0.1 -p "$port" -u "$1" -P "$2" -i "$3" -c -q 1 -t 'sensors/#' "${@:4}"

@@ -7,15 +7,8 @@
 # (default 3400); BROKER=debian runs Debian's mosquitto and mosquitto_passwd instead.
 # The clients are Debian's mosquitto_sub and mosquitto_pub.
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/demo-lib.sh"
 port=${1:-3400}
-dir=$(mktemp -d)
-broker_pid=
-cleanup() {
-  if [ -n "$broker_pid" ]; then kill "$broker_pid" 2>/dev/null || true; wait "$broker_pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
-}
-trap cleanup EXIT
 if [ "${BROKER:-port}" = debian ]; then
   passwd_cmd=(mosquitto_passwd); broker_cmd=(/usr/sbin/mosquitto)
 else
@@ -35,10 +28,7 @@ password_file $dir/passwd
 EOF
 # Started as root, the broker would switch to the user "mosquitto", who cannot read $dir.
 if [ "$(id -u)" = 0 ]; then echo "user root" >> "$dir/mosquitto.conf"; fi
-"${broker_cmd[@]}" -c "$dir/mosquitto.conf" -v > "$dir/broker.log" 2>&1 &
-broker_pid=$!
-for _ in $(seq 300); do grep -qs "running" "$dir/broker.log" && break; sleep 0.1; done
-grep -qs "running" "$dir/broker.log" || { echo "the broker did not start:" >&2; cat "$dir/broker.log" >&2; exit 1; }
+start_broker "${broker_cmd[@]}" -v
 
 # 3. alice subscribes and publishes with her password.
 mosquitto_sub -h 127.0.0.1 -p "$port" -u alice -P s3cret -i alice-sub -t demo/greeting -C 1 -W 10 > "$dir/received" &

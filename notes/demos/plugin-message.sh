@@ -8,15 +8,8 @@
 # plugin/tag_messages.js; BROKER=debian runs Debian's mosquitto with plugin/tag_messages.c, built
 # here with gcc against the 2.0.11 headers (the set-up fetches them into mosquitto-src/).
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/demo-lib.sh"
 port=${1:-3460}
-dir=$(mktemp -d)
-broker_pid=
-cleanup() {
-  if [ -n "$broker_pid" ]; then kill "$broker_pid" 2>/dev/null || true; wait "$broker_pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
-}
-trap cleanup EXIT
 
 # The config names a C library. The port loads the ES module of the same name beside it.
 if [ "${BROKER:-port}" = debian ]; then
@@ -34,10 +27,7 @@ plugin $dir/tag_messages.so
 plugin_opt_tag checked
 EOF
 if [ "$(id -u)" = 0 ]; then echo "user root" >> "$dir/mosquitto.conf"; fi
-"${broker_cmd[@]}" -c "$dir/mosquitto.conf" > "$dir/broker.log" 2>&1 &
-broker_pid=$!
-for _ in $(seq 300); do grep -qs "running" "$dir/broker.log" && break; sleep 0.1; done
-grep -qs "running" "$dir/broker.log" || { echo "the broker did not start:" >&2; cat "$dir/broker.log" >&2; exit 1; }
+start_broker "${broker_cmd[@]}"
 
 # A persistent QoS 1 session collects the messages while its client is away, so nothing races.
 sub=(mosquitto_sub -h 127.0.0.1 -p "$port" -V 5 -i reader -c -x 60 -q 1 -t 'demo/#')

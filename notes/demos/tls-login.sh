@@ -8,16 +8,9 @@
 # PORT+1; BROKER=debian runs Debian's mosquitto instead. Certificates are made with openssl for
 # this run only; the clients are Debian's mosquitto_sub and mosquitto_pub.
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/demo-lib.sh"
 port=${1:-3420}
 port2=$((port + 1))
-dir=$(mktemp -d)
-broker_pid=
-cleanup() {
-  if [ -n "$broker_pid" ]; then kill "$broker_pid" 2>/dev/null || true; wait "$broker_pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
-}
-trap cleanup EXIT
 if [ "${BROKER:-port}" = debian ]; then
   passwd_cmd=(mosquitto_passwd); broker_cmd=(/usr/sbin/mosquitto)
 else
@@ -58,10 +51,7 @@ allow_anonymous false
 EOF
 if [ "$(id -u)" = 0 ]; then echo "user root" >> mosquitto.conf; fi
 cd - > /dev/null
-"${broker_cmd[@]}" -c "$dir/mosquitto.conf" -v > "$dir/broker.log" 2>&1 &
-broker_pid=$!
-for _ in $(seq 300); do grep -qs "running" "$dir/broker.log" && break; sleep 0.1; done
-grep -qs "running" "$dir/broker.log" || { echo "the broker did not start:" >&2; cat "$dir/broker.log" >&2; exit 1; }
+start_broker "${broker_cmd[@]}" -v
 
 # 3. Username and password inside TLS.
 mosquitto_sub -h 127.0.0.1 -p "$port" --cafile "$dir/ca.crt" -u alice -P s3cret -i tls-sub -t demo/tls -C 1 -W 10 > "$dir/received" &
