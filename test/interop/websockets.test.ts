@@ -35,6 +35,17 @@ async function broker(kind: BrokerKind, ws: number, extra = ''): Promise<Running
     { verbose: true, readiness: 'log', port: await wsPort() });
 }
 
+/** Runs `body` against a fresh broker with a websockets listener, and stops the broker after it. */
+async function withBroker(kind: BrokerKind, body: (b: RunningBroker, ws: number) => Promise<void>, extra = ''): Promise<void> {
+  const ws = await wsPort();
+  const b = await broker(kind, ws, extra);
+  try {
+    await body(b, ws);
+  } finally {
+    await b.stop();
+  }
+}
+
 /** An MQTT.js client over ws://127.0.0.1:port (no reconnects). */
 function wsClient(port: number, opts: IClientOptions): Promise<MqttClient> {
   return new Promise((res, rej) => {
@@ -96,9 +107,7 @@ afterAll(async () => {
 
 describe.each(kinds)('MQTT over WebSockets against %s', (kind) => {
   it('MQTT.js 3.1 (mqttv3.1), 3.1.1 and 5.0 (mqtt) clients exchange QoS 1 messages with a TCP client', async () => {
-    const ws = await wsPort();
-    const b = await broker(kind, ws);
-    try {
+    await withBroker(kind, async (b, ws) => {
       const versions: [string, IClientOptions, string][] = [
         ['v31', { protocolId: 'MQIsdp', protocolVersion: 3 }, 'p1'],
         ['v311', { protocolVersion: 4 }, 'p2'],
@@ -116,15 +125,11 @@ describe.each(kinds)('MQTT over WebSockets against %s', (kind) => {
         await b.waitForLine(new RegExp(`Client ws-${name} disconnected\\.`));
         expect(logOf(b)).toContain(`New client connected from ::ffff:127.0.0.1:P as ws-${name} (${proto}, c1, k60).`);
       }
-    } finally {
-      await b.stop();
-    }
+    });
   });
 
   it('a protocol error or a takeover ends a websockets client as "closed its connection", as libwebsockets reports it', async () => {
-    const ws = await wsPort();
-    const b = await broker(kind, ws);
-    try {
+    await withBroker(kind, async (b, ws) => {
       /* Over TCP these two would be "disconnected due to protocol error". libwebsockets ends the
        * TCP connection without a close frame, which the client reports as code 1006. */
       expect(await wsRaw(ws, ['mqtt'], [Buffer.from([0x82, 0x02, 0x00, 0x01])])).toMatchObject({ closed: true, code: 1006 });
@@ -145,15 +150,11 @@ describe.each(kinds)('MQTT over WebSockets against %s', (kind) => {
       expect(taken).toBeGreaterThan(-1);
       expect(log.slice(taken)).toContain('Client ws-same closed its connection.');
       expect(log.filter((l) => /protocol error/.test(l))).toEqual([]);
-    } finally {
-      await b.stop();
-    }
+    });
   });
 
   it('max_packet_size holds TCP clients only: mosquitto\'s websockets reader does not check it', async () => {
-    const ws = await wsPort();
-    const b = await broker(kind, ws, 'max_packet_size 100\n');
-    try {
+    await withBroker(kind, async (b, ws) => {
       const got: Buffer[] = [];
       const rx = await mqttClient(b.port, { clientId: 'mp-rx' }, (c) => c.on('message', (_t, m) => got.push(m)));
       await rx.subscribeAsync('mp/t', { qos: 0 });
@@ -168,15 +169,11 @@ describe.each(kinds)('MQTT over WebSockets against %s', (kind) => {
       await pub(b.port, ['-i', 'mp-tcp', '-t', 'mp/t', '-m', big.toString()]);
       await b.waitForLine(/Client mp-tcp disconnected due to oversize packet\./);
       rx.end(true);
-    } finally {
-      await b.stop();
-    }
+    }, 'max_packet_size 100\n');
   });
 
   it('a handshake offering only unknown subprotocols is dropped; one offering none stays open and unanswered', async () => {
-    const ws = await wsPort();
-    const b = await broker(kind, ws);
-    try {
+    await withBroker(kind, async (b, ws) => {
       const unknown = await wsRaw(ws, ['foo'], []);
       expect(unknown).toMatchObject({ opened: false, closed: true });
       const none = await wsRaw(ws, [], [connectPacket('ws-none')], 700);
@@ -184,15 +181,11 @@ describe.each(kinds)('MQTT over WebSockets against %s', (kind) => {
       const v31 = await wsRaw(ws, ['foo', 'mqttv3.1'], [connectPacket('ws-v31')], 300);
       expect(v31.protocol).toBe('mqttv3.1');
       expect(v31.received.map((d) => d.toString('hex'))).toEqual(['20020000']);
-    } finally {
-      await b.stop();
-    }
+    });
   });
 
   it('a large message (1 MB, Debian 60 kB) crosses ws -> ws intact, and a dropped WebSocket is a closed connection', async () => {
-    const ws = await wsPort();
-    const b = await broker(kind, ws);
-    try {
+    await withBroker(kind, async (b, ws) => {
       const rx = await wsClient(ws, { clientId: 'ws-rx' });
       const got: Buffer[] = [];
       rx.on('message', (_t, m) => got.push(m));
@@ -207,9 +200,7 @@ describe.each(kinds)('MQTT over WebSockets against %s', (kind) => {
       tx.end(true);
       rx.stream.destroy();
       await b.waitForLine(/Client ws-rx closed its connection\./);
-    } finally {
-      await b.stop();
-    }
+    });
   });
 });
 
